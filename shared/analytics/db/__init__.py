@@ -1,0 +1,1 @@
+"""PostgreSQL adapter: models, engine, migrations and repositories."""

@@ -1,0 +1,251 @@
+"""SQLAlchemy 2 typed models of every table. Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Date,
+    DateTime,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from analytics.enums import (
+    DashboardType,
+    GoalStatus,
+    JobStatus,
+    JobType,
+    MetricType,
+    ReportFormat,
+    ReportStatus,
+    ReportType,
+    ServiceName,
+    SyncStatus,
+    SyncType,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def pg_enum(enum: type[StrEnum], name: str) -> SAEnum:
+    """A PostgreSQL enum storing the members' values (not their Python names)."""
+    return SAEnum(enum, name=name, values_callable=lambda members: [m.value for m in members])
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+def created_at() -> Mapped[dt.datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def updated_at() -> Mapped[dt.datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now())
+
+
+class Metric(Base):
+    __tablename__ = "metrics"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    service_name: Mapped[ServiceName] = mapped_column(pg_enum(ServiceName, "service_name_enum"), index=True)
+    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"), index=True)
+    metric_name: Mapped[str] = mapped_column(String(255), index=True)
+    metric_value: Mapped[float] = mapped_column(Double)
+    metric_unit: Mapped[str | None] = mapped_column(String(50))
+    dimensions: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = created_at()
+
+    __table_args__ = (
+        Index("ix_metrics_service_type_date", "service_name", "metric_type", "date"),
+        Index("ix_metrics_name_date", "metric_name", "date"),
+        Index("ix_metrics_dimensions", "dimensions", postgresql_using="gin"),
+        Index(
+            "uq_metrics_idempotency_key",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+    )
+
+
+class Event(Base):
+    """A tracked user event (spec/004)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    event_name: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = created_at()
+
+    __table_args__ = (
+        Index("ix_events_name_timestamp", "event_name", "timestamp"),
+        Index(
+            "uq_events_idempotency_key",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+    )
+
+
+class Dashboard(Base):
+    __tablename__ = "dashboards"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    dashboard_type: Mapped[DashboardType] = mapped_column(
+        pg_enum(DashboardType, "dashboard_type_enum"), index=True
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    is_default: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), index=True)
+    is_public: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), index=True)
+    # The token's subject; not always a UUID, so stored as text.
+    created_by: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[dt.datetime] = created_at()
+    updated_at: Mapped[dt.datetime] = updated_at()
+
+    __table_args__ = (
+        # At most one default dashboard per type.
+        Index(
+            "uq_dashboards_default_per_type",
+            "dashboard_type",
+            unique=True,
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+
+class DataSync(Base):
+    __tablename__ = "data_syncs"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    service_name: Mapped[ServiceName] = mapped_column(
+        pg_enum(ServiceName, "data_sync_service_name_enum"), index=True
+    )
+    sync_type: Mapped[SyncType] = mapped_column(pg_enum(SyncType, "sync_type_enum"), index=True)
+    status: Mapped[SyncStatus] = mapped_column(
+        pg_enum(SyncStatus, "sync_status_enum"), index=True, server_default=SyncStatus.PENDING.value
+    )
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    records_processed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    records_failed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_sync_timestamp: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    created_at: Mapped[dt.datetime] = created_at()
+    updated_at: Mapped[dt.datetime] = updated_at()
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    report_type: Mapped[ReportType] = mapped_column(pg_enum(ReportType, "report_type_enum"), index=True)
+    format: Mapped[ReportFormat] = mapped_column(pg_enum(ReportFormat, "report_format_enum"), index=True)
+    status: Mapped[ReportStatus] = mapped_column(
+        pg_enum(ReportStatus, "report_status_enum"), index=True, server_default=ReportStatus.PENDING.value
+    )
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    # The object key in the reports bucket.
+    file_path: Mapped[str | None] = mapped_column(String(1024))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    generated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    scheduled: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), index=True)
+    schedule_config: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    email_recipients: Mapped[list[str]] = mapped_column(ARRAY(String(320)), server_default=text("'{}'"))
+    created_by: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[dt.datetime] = created_at()
+    updated_at: Mapped[dt.datetime] = updated_at()
+
+    __table_args__ = (
+        Index("ix_reports_type_status", "report_type", "status"),
+        Index("ix_reports_created_at", "created_at"),
+    )
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"), index=True)
+    target_value: Mapped[float] = mapped_column(Double)
+    current_value: Mapped[float] = mapped_column(Double, server_default=text("0"))
+    unit: Mapped[str | None] = mapped_column(String(50))
+    start_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    end_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[GoalStatus] = mapped_column(
+        pg_enum(GoalStatus, "goal_status_enum"), index=True, server_default=GoalStatus.ACTIVE.value
+    )
+    progress_percentage: Mapped[float] = mapped_column(Double, server_default=text("0"))
+    alert_threshold: Mapped[float | None] = mapped_column(Double)
+    alert_sent: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    forecast_value: Mapped[float | None] = mapped_column(Double)
+    forecast_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[dt.datetime] = created_at()
+    updated_at: Mapped[dt.datetime] = updated_at()
+
+    __table_args__ = (Index("ix_goals_metric_type_status", "metric_type", "status"),)
+
+
+class ScheduledJob(Base):
+    __tablename__ = "scheduled_jobs"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    job_type: Mapped[JobType] = mapped_column(pg_enum(JobType, "job_type_enum"), index=True)
+    # A standard five-field cron expression.
+    schedule: Mapped[str] = mapped_column(String(100))
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"), index=True)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    last_status: Mapped[JobStatus | None] = mapped_column(pg_enum(JobStatus, "job_status_enum"), index=True)
+    run_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    success_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    failure_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    created_at: Mapped[dt.datetime] = created_at()
+    updated_at: Mapped[dt.datetime] = updated_at()
+
+    __table_args__ = (Index("ix_scheduled_jobs_type_active", "job_type", "is_active"),)

@@ -1,0 +1,96 @@
+"""Enumerations of the data model (spec/001 and spec/003). Values are stored as PostgreSQL enums."""
+
+from enum import StrEnum
+
+
+class ServiceName(StrEnum):
+    AUTH = "auth"
+    CONTENT = "content"
+    PARTNERS_CRM = "partners_crm"
+    PROJECTS = "projects"
+    SOCIAL_MEDIA = "social_media"
+    NOTIFICATION = "notification"
+
+
+class MetricType(StrEnum):
+    DONATION = "donation"
+    PARTNER = "partner"
+    PROJECT = "project"
+    BENEFICIARY = "beneficiary"
+    SOCIAL_POST = "social_post"
+    NOTIFICATION = "notification"
+    ENGAGEMENT = "engagement"
+    CONVERSION = "conversion"
+    REVENUE = "revenue"
+
+
+class DashboardType(StrEnum):
+    EXECUTIVE = "executive"
+    PARTNER = "partner"
+    PROJECT = "project"
+    SOCIAL_MEDIA = "social_media"
+    NOTIFICATION = "notification"
+    CUSTOM = "custom"
+
+
+class SyncType(StrEnum):
+    FULL = "full"
+    INCREMENTAL = "incremental"
+    MANUAL = "manual"
+
+
+class SyncStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class ReportType(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+    CUSTOM = "custom"
+
+
+class ReportFormat(StrEnum):
+    PDF = "pdf"
+    EXCEL = "excel"
+    CSV = "csv"
+    JSON = "json"
+
+
+class ReportStatus(StrEnum):
+    PENDING = "pending"
+    GENERATING = "generating"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class JobType(StrEnum):
+    DATA_SYNC = "data_sync"
+    REPORT_GENERATION = "report_generation"
+    GOAL_UPDATE = "goal_update"
+    CUSTOM = "custom"
+
+
+class JobStatus(StrEnum):
+    SUCCESS = "success"
+    FAILED = "failed"
+    RUNNING = "running"
+    PENDING = "pending"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+    SERVICE = "service"

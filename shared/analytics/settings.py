@@ -1,0 +1,87 @@
+"""All configuration, read from environment variables once per container and validated."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
+
+    # Database: an explicit URL, else a Secrets Manager secret (AWS), else the embedded server.
+    DATABASE_URL: str | None = None
+    DB_SECRET_ARN: str | None = None
+    DB_HOST: str | None = Field(None, description="Overrides the secret's host, e.g. the RDS Proxy endpoint.")
+    DB_POOL_SIZE: int = Field(2, ge=1, le=50)
+    LOCAL_DATA_DIR: Path = Path(".local")
+
+    # AWS resources (boto3 reads AWS_ENDPOINT_URL itself).
+    AWS_ENDPOINT_URL: str | None = None
+    INGEST_QUEUE_URL: str | None = None
+    INGEST_DLQ_URL: str | None = None
+    REPORTS_BUCKET: str | None = None
+    EVENT_BUS_NAME: str | None = None
+
+    # Auth: API Gateway's JWT authorizer verifies tokens; handlers read the claims.
+    REQUIRE_AUTH_FOR_READS: bool = False
+    JWT_ISSUER: str = "analytics-local"
+    JWT_AUDIENCE: str = "analytics-service"
+    JWT_ROLES_CLAIM: str = "roles"
+
+    # API limits.
+    DEFAULT_PAGE_LIMIT: int = Field(100, ge=1)
+    MAX_PAGE_LIMIT: int = Field(1000, ge=1)
+    MAX_BULK_ITEMS: int = Field(1000, ge=1)
+
+    # Sibling services (spec/000); ports are configuration, never hard-coded elsewhere.
+    AUTH_SERVICE_URL: str = "http://localhost:8002"
+    CONTENT_SERVICE_URL: str = "http://localhost:8003"
+    PARTNERS_CRM_SERVICE_URL: str = "http://localhost:8005"
+    PROJECTS_SERVICE_URL: str = "http://localhost:8006"
+    SOCIAL_MEDIA_SERVICE_URL: str = "http://localhost:8007"
+    NOTIFICATION_SERVICE_URL: str = "http://localhost:8008"
+
+    # Data synchronisation.
+    SYNC_ENABLED: bool = True
+    SYNC_INTERVAL_MINUTES: int = Field(60, ge=1)
+    SYNC_BATCH_SIZE: int = Field(1000, ge=1)
+    SYNC_TIMEOUT_SECONDS: int = Field(300, ge=1)
+    SYNC_MAX_RETRIES: int = Field(3, ge=0)
+
+    # Caching.
+    CACHE_ENABLED: bool = True
+    CACHE_TTL_SECONDS: int = Field(3600, ge=0)
+    CACHE_METRICS_TTL_SECONDS: int = Field(300, ge=0)
+    CACHE_DASHBOARD_TTL_SECONDS: int = Field(600, ge=0)
+
+    # Retention (three years by default).
+    ANALYTICS_RETENTION_DAYS: int = Field(1095, ge=1)
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgresql+pg8000://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+
+def load_settings() -> Settings:
+    """Builds the settings, turning pydantic's error into one that names each bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid configuration: {problems}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
