@@ -1,0 +1,1 @@
+"""Infrastructure: the CDK app's constructs and the local runner, both reading one route table."""

@@ -1,0 +1,81 @@
+"""The route table: which path goes to which function. Read by the CDK stack and the local runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Access(StrEnum):
+    READ = "read"  # open unless reads require a token (REQUIRE_AUTH_FOR_READS / context requireAuthForReads)
+    WRITE = "write"  # always behind the JWT authorizer
+
+
+@dataclass(frozen=True)
+class ApiFunction:
+    """One Lambda per endpoint group; its code is `functions/<name>/handler.py`."""
+
+    name: str
+    description: str
+    memory_mb: int = 512
+    timeout_seconds: int = 29
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # an HTTP API route path, `{proxy+}` for everything below
+    function: str
+    access: Access
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+API_FUNCTIONS: tuple[ApiFunction, ...] = (
+    ApiFunction("metrics", "Metrics: create, bulk, list, get, delete"),
+    ApiFunction("events", "Tracked events: create, bulk, list, get"),
+    ApiFunction("health", "Health: database reachability and schema version", memory_mb=256),
+    ApiFunction("docs", "The OpenAPI document of the whole API and Swagger UI", memory_mb=512),
+)
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _group(prefix: str, function: str) -> list[Route]:
+    """A resource group: reads and writes on the prefix and everything below it."""
+    routes = []
+    for path in (prefix, f"{prefix}/{{proxy+}}"):
+        routes.append(Route("GET", path, function, Access.READ))
+        routes.extend(Route(method, path, function, Access.WRITE) for method in WRITE_METHODS)
+    return routes
+
+
+ROUTES: tuple[Route, ...] = (
+    *_group("/api/v1/metrics", "metrics"),
+    *_group("/api/v1/events", "events"),
+    Route("GET", "/api/v1/health", "health", Access.READ),
+    Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
+    Route("GET", "/api/v1/docs", "docs", Access.READ),
+)
+
+
+def requires_token(route: Route, *, require_auth_for_reads: bool) -> bool:
+    return route.access is Access.WRITE or require_auth_for_reads
+
+
+def match(method: str, path: str) -> Route | None:
+    """The route serving a request, as API Gateway would pick it (exact path before `{proxy+}`)."""
+    path = path.rstrip("/") or "/"
+    candidates = [r for r in ROUTES if r.method == method.upper()]
+    for route in candidates:
+        if route.path == path:
+            return route
+    best: Route | None = None
+    for route in candidates:
+        if route.path.endswith("/{proxy+}"):
+            prefix = route.path.removesuffix("{proxy+}")
+            if path.startswith(prefix) and (best is None or len(route.path) > len(best.path)):
+                best = route
+    return best
