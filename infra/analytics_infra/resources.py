@@ -1,0 +1,11 @@
+"""Logical names of the stack's AWS resources, shared by the CDK constructs and the local runner.
+
+On AWS, CloudFormation picks the physical names and passes them to functions as environment
+variables; locally, the runner creates resources with these names in moto and sets the same variables.
+"""
+
+INGEST_QUEUE = "analytics-ingest"
+INGEST_DLQ = "analytics-ingest-dlq"
+INGEST_MAX_RECEIVES = 5
+REPORTS_BUCKET = "analytics-reports"
+EVENT_BUS = "analytics-bus"
