@@ -37,8 +37,6 @@ class Settings(BaseSettings):
     JWT_ROLES_CLAIM: str = "roles"
 
     # API limits.
-    DEFAULT_PAGE_LIMIT: int = Field(100, ge=1)
-    MAX_PAGE_LIMIT: int = Field(1000, ge=1)
     MAX_BULK_ITEMS: int = Field(1000, ge=1)
 
     # Sibling services (spec/000); ports are configuration, never hard-coded elsewhere.

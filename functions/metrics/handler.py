@@ -1,0 +1,135 @@
+"""Metrics API: /api/v1/metrics (create, bulk, list, by service, by type, get, delete)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from analytics.auth import Action
+from analytics.enums import MetricType, ServiceName
+from analytics.http import create_app, require
+from analytics.observability import logger, metrics, tracer
+from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
+from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
+from analytics.schemas.time import DateOrTimestamp, TimeRange
+from analytics.services import metrics as metric_service
+from analytics.wiring import unit_of_work
+
+app = create_app()
+
+DIMENSION_PREFIX = "dimensions."
+Skip = Annotated[int, Query(ge=0, description="How many matching metrics to skip")]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT, description="Page size")]
+Start = Annotated[DateOrTimestamp | None, Query(description="From this date or instant (inclusive)")]
+End = Annotated[DateOrTimestamp | None, Query(description="Up to this date (whole day) or instant (inclusive)")]
+
+
+def dimension_filters() -> dict[str, str]:
+    """`dimensions.country=US` query parameters, which the schema cannot name in advance."""
+    params = app.current_event.query_string_parameters or {}
+    return {key.removeprefix(DIMENSION_PREFIX): value for key, value in params.items() if key.startswith(DIMENSION_PREFIX)}
+
+
+def listing(filters: MetricFilters, skip: int, limit: int) -> Page[MetricResponse]:
+    require(app, Action.READ)
+    return metric_service.list_metrics(unit_of_work(), filters, skip, limit)
+
+
+@app.post(
+    "/api/v1/metrics",
+    summary="Record one metric",
+    description="Returns 201 with the stored metric; a repeated `idempotency_key` returns the original with 200.",
+    tags=["Metrics"],
+    responses={201: {"description": "Stored"}, 200: {"description": "Already stored under this idempotency key"}},
+)
+def create_metric(metric: MetricCreate) -> tuple[MetricResponse, int]:
+    require(app, Action.INGEST)
+    stored, created = metric_service.create_metric(unit_of_work(), metric)
+    return stored, 201 if created else 200
+
+
+@app.post(
+    "/api/v1/metrics/bulk",
+    summary="Record up to 1,000 metrics",
+    description="Valid items are stored in one transaction; each invalid item is reported by its index.",
+    tags=["Metrics"],
+)
+def create_metrics(
+    body: Annotated[MetricBulkCreate | list[dict[str, Any]], Body(description="`{\"metrics\": [...]}` or a bare array")],
+) -> tuple[BulkResult, int]:
+    require(app, Action.INGEST)
+    items = body.metrics if isinstance(body, MetricBulkCreate) else body
+    result = metric_service.create_metrics(unit_of_work(), items)
+    return result, 201 if result.created else 200
+
+
+@app.get("/api/v1/metrics", summary="List metrics", tags=["Metrics"])
+def list_metrics(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: Start = None,
+    end_date: End = None,
+    skip: Skip = 0,
+    limit: Limit = DEFAULT_PAGE_LIMIT,
+) -> Page[MetricResponse]:
+    period = TimeRange.from_bounds(start_date, end_date)
+    filters = MetricFilters(
+        service_name=service_name,
+        metric_type=metric_type,
+        metric_name=metric_name,
+        start=period.start,
+        end=period.end,
+        dimensions=dimension_filters(),
+    )
+    return listing(filters, skip, limit)
+
+
+@app.get("/api/v1/metrics/by-service/<service_name>", summary="Metrics of one service", tags=["Metrics"])
+def metrics_by_service(
+    service_name: Annotated[ServiceName, Path()],
+    start_date: Start = None,
+    end_date: End = None,
+    skip: Skip = 0,
+    limit: Limit = DEFAULT_PAGE_LIMIT,
+) -> Page[MetricResponse]:
+    period = TimeRange.from_bounds(start_date, end_date)
+    filters = MetricFilters(service_name=service_name, start=period.start, end=period.end)
+    return listing(filters, skip, limit)
+
+
+@app.get("/api/v1/metrics/by-type/<metric_type>", summary="Metrics of one type", tags=["Metrics"])
+def metrics_by_type(
+    metric_type: Annotated[MetricType, Path()],
+    start_date: Start = None,
+    end_date: End = None,
+    skip: Skip = 0,
+    limit: Limit = DEFAULT_PAGE_LIMIT,
+) -> Page[MetricResponse]:
+    period = TimeRange.from_bounds(start_date, end_date)
+    filters = MetricFilters(metric_type=metric_type, start=period.start, end=period.end)
+    return listing(filters, skip, limit)
+
+
+@app.get("/api/v1/metrics/<metric_id>", summary="One metric", tags=["Metrics"])
+def get_metric(metric_id: Annotated[uuid.UUID, Path()]) -> MetricResponse:
+    require(app, Action.READ)
+    return metric_service.get_metric(unit_of_work(), metric_id)
+
+
+@app.delete("/api/v1/metrics/<metric_id>", summary="Delete one metric (admin)", tags=["Metrics"])
+def delete_metric(metric_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
+    require(app, Action.DELETE)
+    metric_service.delete_metric(unit_of_work(), metric_id)
+    return None, 204
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

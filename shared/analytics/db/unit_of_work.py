@@ -1,0 +1,39 @@
+"""The PostgreSQL unit of work: one session, one transaction, driver errors turned into domain errors."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from analytics.db.engine import get_session_factory
+from analytics.db.event_store import SqlEventStore
+from analytics.db.metric_store import SqlMetricStore
+from analytics.errors import Unavailable
+
+
+class SqlUnitOfWork:
+    def __enter__(self) -> SqlUnitOfWork:
+        self._session: Session = get_session_factory()()
+        self._session.begin()
+        self.metrics = SqlMetricStore(self._session)
+        self.events = SqlEventStore(self._session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc is None:
+                self._session.commit()
+            else:
+                self._session.rollback()
+        except (OperationalError, InterfaceError) as db_error:
+            raise Unavailable("the database is unreachable; try again shortly") from db_error
+        finally:
+            self._session.close()
+        if isinstance(exc, OperationalError | InterfaceError) or (
+            isinstance(exc, DBAPIError) and exc.connection_invalidated
+        ):
+            raise Unavailable("the database is unreachable; try again shortly") from exc

@@ -1,0 +1,72 @@
+"""What every API function shares: the resolver set-up, error mapping and the caller's identity.
+
+Handlers stay thin: typed input in, one domain call, output model out. Errors are domain exceptions
+mapped to HTTP here, in one place, with the `{"detail": ...}` body of ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from analytics.auth import Action, Principal, authorize, principal_from_claims
+from analytics.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    Unavailable,
+)
+from analytics.http_detail import error_detail
+from analytics.settings import get_settings
+
+STATUS_OF: dict[type[DomainError], HTTPStatus] = {
+    InvalidRequest: HTTPStatus.BAD_REQUEST,
+    Unauthorized: HTTPStatus.UNAUTHORIZED,
+    Forbidden: HTTPStatus.FORBIDDEN,
+    NotFound: HTTPStatus.NOT_FOUND,
+    Conflict: HTTPStatus.CONFLICT,
+    PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_input(exc: RequestValidationError) -> Response:
+        return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"detail": error_detail(exc.errors())})
+
+    @app.exception_handler(DomainError)
+    def _domain_error(exc: DomainError) -> Response:
+        status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
+        return json_response(status, {"detail": exc.detail})
+
+
+def create_app() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    register_exception_handlers(app)
+    return app
+
+
+def caller(app: APIGatewayHttpResolver) -> Principal | None:
+    """The principal whose claims the JWT authorizer passed, or None on an open route."""
+    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    claims = (authorizer.get("jwt") or {}).get("claims")
+    return principal_from_claims(claims, get_settings().JWT_ROLES_CLAIM)
+
+
+def require(app: APIGatewayHttpResolver, action: Action) -> Principal | None:
+    """Checks the caller may do `action`; returns the caller."""
+    principal = caller(app)
+    authorize(principal, action, require_token_for_reads=get_settings().REQUIRE_AUTH_FOR_READS)
+    return principal

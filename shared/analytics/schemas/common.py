@@ -1,0 +1,62 @@
+"""Shapes shared by several endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, Field
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_LIMIT = 100
+MAX_PAGE_LIMIT = 1000
+
+ScalarValue = str | int | float | bool
+
+
+def _flat(value: dict[str, Any]) -> dict[str, Any]:
+    for key, item in value.items():
+        if not key:
+            raise ValueError("keys must not be empty")
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise ValueError(f"'{key}' must be a string, number or boolean (a flat object)")
+    return value
+
+
+FlatObject = Annotated[dict[str, Any], AfterValidator(_flat)]
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Naive timestamps are taken as UTC; aware ones are converted to UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="How many items match the filters, across all pages.")
+    skip: int
+    limit: int
+
+
+class BulkItemResult(BaseModel):
+    index: int = Field(description="Position of the item in the request.")
+    id: str
+    status: str = Field(description="`created`, or `duplicate` when its idempotency key was seen before.")
+
+
+class BulkItemError(BaseModel):
+    index: int
+    detail: list[dict[str, Any]]
+
+
+class BulkResult(BaseModel):
+    created: int
+    duplicates: int
+    failed: int
+    items: list[BulkItemResult]
+    errors: list[BulkItemError]

@@ -1,0 +1,68 @@
+"""Tracked user events (spec/004)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from analytics.schemas.common import as_utc
+
+EVENT_EXAMPLE: dict[str, Any] = {
+    "event_name": "user_signup",
+    "user_id": "user_123",
+    "properties": {"plan": "premium", "referral_source": "google"},
+    "timestamp": "2025-10-30T12:34:56Z",
+}
+
+
+class EventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EVENT_EXAMPLE]})
+
+    event_name: str = Field(min_length=1, max_length=255)
+    user_id: str | None = Field(None, max_length=255)
+    properties: dict[str, Any] = Field(default_factory=dict)
+    timestamp: dt.datetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    idempotency_key: str | None = Field(None, min_length=1, max_length=255)
+
+    @field_validator("event_name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("must not be blank")
+        return stripped
+
+    @field_validator("timestamp")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return as_utc(value)
+
+
+class EventBulkCreate(BaseModel):
+    """Items are validated one by one, so a bad item never sinks its valid neighbours."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"events": [EVENT_EXAMPLE]}]})
+
+    events: list[dict[str, Any]] = Field(description="Event objects, as for a single create")
+
+
+class EventResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    event_name: str
+    user_id: str | None
+    properties: dict[str, Any]
+    timestamp: dt.datetime
+    idempotency_key: str | None
+    created_at: dt.datetime
+
+
+class EventFilters(BaseModel):
+    event_name: str | None = None
+    user_id: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None

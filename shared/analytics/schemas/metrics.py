@@ -1,0 +1,89 @@
+"""Metric shapes (spec/001), accepting `value` or `metric_value` on input and returning `value`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from analytics.enums import MetricType, ServiceName
+from analytics.schemas.common import FlatObject, as_utc
+
+MetricValue = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+METRIC_EXAMPLE: dict[str, Any] = {
+    "service_name": "partners_crm",
+    "metric_type": "donation",
+    "metric_name": "monthly_donation",
+    "value": 1000.0,
+    "unit": "USD",
+    "dimensions": {"partner_id": "123", "currency": "USD"},
+    "timestamp": "2025-12-24T10:00:00Z",
+    "idempotency_key": "partners_crm:donation:tx-5531",
+}
+
+
+class MetricCreate(BaseModel):
+    """One measurement sent by a sibling service."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [METRIC_EXAMPLE]})
+
+    service_name: ServiceName
+    metric_type: MetricType
+    metric_name: str = Field(min_length=1, max_length=255)
+    value: MetricValue = Field(validation_alias=AliasChoices("value", "metric_value"))
+    unit: str | None = Field(None, max_length=50, validation_alias=AliasChoices("unit", "metric_unit"))
+    dimensions: FlatObject = Field(default_factory=dict, description="A flat object of strings, numbers, booleans")
+    timestamp: dt.datetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    date: dt.date | None = Field(None, description="Accepted for compatibility; always derived from timestamp (UTC)")
+    meta: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=255)
+
+    @field_validator("metric_name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("must not be blank")
+        return stripped
+
+    @field_validator("timestamp")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return as_utc(value)
+
+
+class MetricBulkCreate(BaseModel):
+    """Items are validated one by one, so a bad item never sinks its valid neighbours."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"metrics": [METRIC_EXAMPLE]}]})
+
+    metrics: list[dict[str, Any]] = Field(description="Metric objects, as for a single create")
+
+
+class MetricResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    service_name: ServiceName
+    metric_type: MetricType
+    metric_name: str
+    value: float
+    unit: str | None
+    dimensions: dict[str, Any]
+    timestamp: dt.datetime
+    date: dt.date
+    meta: dict[str, Any]
+    idempotency_key: str | None
+    created_at: dt.datetime
+
+
+class MetricFilters(BaseModel):
+    service_name: ServiceName | None = None
+    metric_type: MetricType | None = None
+    metric_name: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    dimensions: dict[str, str] = Field(default_factory=dict)

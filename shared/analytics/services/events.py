@@ -1,0 +1,58 @@
+"""Tracked-event use cases: create (idempotent), bulk create, read, list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from analytics.errors import NotFound
+from analytics.ports import UnitOfWork
+from analytics.schemas.common import BulkResult, Page
+from analytics.schemas.events import EventCreate, EventFilters, EventResponse
+from analytics.services.bulk import check_items, summarize
+
+
+def to_row(event: EventCreate, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "event_name": event.event_name,
+        "user_id": event.user_id,
+        "properties": event.properties,
+        "timestamp": event.timestamp or now,
+        "idempotency_key": event.idempotency_key,
+    }
+
+
+def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bool]:
+    """Stores one event; with a known idempotency key returns the original and `created=False`."""
+    with uow:
+        [(event_id, created)] = uow.events.insert_many([to_row(event, dt.datetime.now(dt.UTC))])
+        stored = uow.events.get(event_id)
+    assert stored is not None, "an event just stored or found by its key must be readable"
+    return stored, created
+
+
+def create_events(uow: UnitOfWork, items: Sequence[Any]) -> BulkResult:
+    checked = check_items(EventCreate, items)
+    now = dt.datetime.now(dt.UTC)
+    outcomes = []
+    if checked.valid:
+        with uow:
+            outcomes = uow.events.insert_many([to_row(event, now) for _, event in checked.valid])
+    return summarize([index for index, _ in checked.valid], outcomes, checked.errors)
+
+
+def get_event(uow: UnitOfWork, event_id: uuid.UUID) -> EventResponse:
+    with uow:
+        event = uow.events.get(event_id)
+    if event is None:
+        raise NotFound(f"event {event_id} not found")
+    return event
+
+
+def list_events(uow: UnitOfWork, filters: EventFilters, skip: int, limit: int) -> Page[EventResponse]:
+    with uow:
+        items, total = uow.events.find(filters, skip, limit)
+    return Page[EventResponse](items=items, total=total, skip=skip, limit=limit)
