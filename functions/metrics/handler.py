@@ -5,33 +5,41 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from analytics.auth import Action
 from analytics.enums import MetricType, ServiceName
-from analytics.http import create_app, require
+from analytics.http import BEARER_AUTH, configure_resolver, require
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
 from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import metrics as metric_service
 from analytics.wiring import unit_of_work
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
-app = create_app()
+app = APIGatewayHttpResolver(enable_validation=True)
+configure_resolver(app)
 
 DIMENSION_PREFIX = "dimensions."
 Skip = Annotated[int, Query(ge=0, description="How many matching metrics to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT, description="Page size")]
 Start = Annotated[DateOrTimestamp | None, Query(description="From this date or instant (inclusive)")]
-End = Annotated[DateOrTimestamp | None, Query(description="Up to this date (whole day) or instant (inclusive)")]
+End = Annotated[
+    DateOrTimestamp | None, Query(description="Up to this date (whole day) or instant (inclusive)")
+]
 
 
 def dimension_filters() -> dict[str, str]:
     """`dimensions.country=US` query parameters, which the schema cannot name in advance."""
     params = app.current_event.query_string_parameters or {}
-    return {key.removeprefix(DIMENSION_PREFIX): value for key, value in params.items() if key.startswith(DIMENSION_PREFIX)}
+    return {
+        key.removeprefix(DIMENSION_PREFIX): value
+        for key, value in params.items()
+        if key.startswith(DIMENSION_PREFIX)
+    }
 
 
 def listing(filters: MetricFilters, skip: int, limit: int) -> Page[MetricResponse]:
@@ -41,29 +49,38 @@ def listing(filters: MetricFilters, skip: int, limit: int) -> Page[MetricRespons
 
 @app.post(
     "/api/v1/metrics",
+    security=BEARER_AUTH,
     summary="Record one metric",
-    description="Returns 201 with the stored metric; a repeated `idempotency_key` returns the original with 200.",
+    description="201 with the stored metric; a repeated `idempotency_key` returns the original with 200.",
     tags=["Metrics"],
-    responses={201: {"description": "Stored"}, 200: {"description": "Already stored under this idempotency key"}},
+    responses={
+        201: {"description": "Stored"},
+        200: {"description": "Already stored under this idempotency key"},
+    },
 )
 def create_metric(metric: MetricCreate) -> tuple[MetricResponse, int]:
     require(app, Action.INGEST)
     stored, created = metric_service.create_metric(unit_of_work(), metric)
+    metrics.add_metric(name="MetricsStored", unit=MetricUnit.Count, value=int(created))
     return stored, 201 if created else 200
 
 
 @app.post(
     "/api/v1/metrics/bulk",
+    security=BEARER_AUTH,
     summary="Record up to 1,000 metrics",
     description="Valid items are stored in one transaction; each invalid item is reported by its index.",
     tags=["Metrics"],
 )
 def create_metrics(
-    body: Annotated[MetricBulkCreate | list[dict[str, Any]], Body(description="`{\"metrics\": [...]}` or a bare array")],
+    body: Annotated[
+        MetricBulkCreate | list[dict[str, Any]], Body(description='`{"metrics": [...]}` or a bare array')
+    ],
 ) -> tuple[BulkResult, int]:
     require(app, Action.INGEST)
     items = body.metrics if isinstance(body, MetricBulkCreate) else body
     result = metric_service.create_metrics(unit_of_work(), items)
+    metrics.add_metric(name="MetricsStored", unit=MetricUnit.Count, value=result.created)
     return result, 201 if result.created else 200
 
 
@@ -121,7 +138,9 @@ def get_metric(metric_id: Annotated[uuid.UUID, Path()]) -> MetricResponse:
     return metric_service.get_metric(unit_of_work(), metric_id)
 
 
-@app.delete("/api/v1/metrics/<metric_id>", summary="Delete one metric (admin)", tags=["Metrics"])
+@app.delete(
+    "/api/v1/metrics/<metric_id>", summary="Delete one metric (admin)", tags=["Metrics"], security=BEARER_AUTH
+)
 def delete_metric(metric_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
     require(app, Action.DELETE)
     metric_service.delete_metric(unit_of_work(), metric_id)

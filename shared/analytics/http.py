@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from analytics.auth import Action, Principal, authorize, principal_from_claims
 from analytics.errors import (
@@ -25,6 +26,10 @@ from analytics.errors import (
 )
 from analytics.http_detail import error_detail
 from analytics.settings import get_settings
+
+# OpenAPI: the bearer scheme, and the `security` of routes that need `Authorization: Bearer <JWT>`.
+BEARER_SCHEME = {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
+BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     InvalidRequest: HTTPStatus.BAD_REQUEST,
@@ -41,6 +46,12 @@ def json_response(status: int, body: Any) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
+def configure_resolver(app: APIGatewayHttpResolver) -> None:
+    """Every function's resolver: one error shape, and the bearer scheme its routes may name."""
+    register_exception_handlers(app)
+    app.configure_openapi(title="Analytics Service API", security_schemes=BEARER_SCHEME)  # type: ignore[arg-type]
+
+
 def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid_input(exc: RequestValidationError) -> Response:
@@ -50,12 +61,6 @@ def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
     def _domain_error(exc: DomainError) -> Response:
         status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
         return json_response(status, {"detail": exc.detail})
-
-
-def create_app() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
-    register_exception_handlers(app)
-    return app
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal | None:

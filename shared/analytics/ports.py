@@ -30,8 +30,11 @@ class EventStore(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: committed when the block ends normally, rolled back on error."""
 
-    metrics: MetricStore
-    events: EventStore
+    @property
+    def metrics(self) -> MetricStore: ...
+
+    @property
+    def events(self) -> EventStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

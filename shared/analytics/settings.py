@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     @field_validator("DATABASE_URL")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("postgresql://", "postgresql+pg8000://", "postgres://")):
+        if value is not None and not value.startswith(
+            ("postgresql://", "postgresql+pg8000://", "postgres://")
+        ):
             raise ValueError("must be a postgresql:// URL")
         return value
 

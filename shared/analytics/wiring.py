@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from analytics.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from analytics.services.health import Health
 
 
 def unit_of_work() -> UnitOfWork:
     from analytics.db.unit_of_work import SqlUnitOfWork
 
     return SqlUnitOfWork()
+
+
+def health() -> Health:
+    """The service's health, probing the real database."""
+    from analytics.db.schema_version import database_schema_version, head_version
+    from analytics.services.health import check_health
+
+    return check_health(database_schema_version, head_version())

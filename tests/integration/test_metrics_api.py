@@ -86,7 +86,8 @@ def test_nested_dimensions_are_rejected(invoke: Invoke) -> None:
 
 def test_bulk_of_1000_with_3_bad_items_stores_997(invoke: Invoke) -> None:
     items = [
-        {**SPEC_METRIC, "value": float(i), "timestamp": f"2025-12-{1 + i % 28:02d}T10:00:00Z"} for i in range(1000)
+        {**SPEC_METRIC, "value": float(i), "timestamp": f"2025-12-{1 + i % 28:02d}T10:00:00Z"}
+        for i in range(1000)
     ]
     items[10] = {**items[10], "metric_type": "bogus"}
     items[500] = {**items[500], "value": "many"}
@@ -128,7 +129,11 @@ def test_list_filters_and_pagination(invoke: Invoke) -> None:
     post_metric(invoke, {**SPEC_METRIC, "service_name": "projects", "metric_type": "beneficiary"})
 
     us_early = list_metrics(
-        invoke, service_name="partners_crm", start_date="2025-12-01", end_date="2025-12-03", **{"dimensions.country": "US"}
+        invoke,
+        service_name="partners_crm",
+        start_date="2025-12-01",
+        end_date="2025-12-03",
+        **{"dimensions.country": "US"},
     )
     page = list_metrics(invoke, service_name="partners_crm", skip="1", limit="2")
 
@@ -152,7 +157,9 @@ def test_by_service_and_by_type(invoke: Invoke) -> None:
     post_metric(invoke, SPEC_METRIC)
     post_metric(invoke, {**SPEC_METRIC, "service_name": "projects", "metric_type": "beneficiary"})
 
-    by_service = invoke(lambda_handler, load_event("metrics_by_service", path="/api/v1/metrics/by-service/projects"))
+    by_service = invoke(
+        lambda_handler, load_event("metrics_by_service", path="/api/v1/metrics/by-service/projects")
+    )
     by_type = invoke(lambda_handler, load_event("metrics_by_type"))
     unknown = invoke(lambda_handler, load_event("metrics_by_type", path="/api/v1/metrics/by-type/bogus"))
 

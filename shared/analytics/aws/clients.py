@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service_name: str) -> Any:
     import boto3
 
-    return boto3.client(service_name)
+    return boto3.client(service_name)  # type: ignore[call-overload]

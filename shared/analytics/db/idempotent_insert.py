@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ def insert_idempotent(
     Returns, in input order, the stored id of each row and whether this call created it; a row
     whose key is already stored (or repeats an earlier row's key) maps to the existing id.
     """
-    table = model.__table__
+    table = cast(Table, model.__table__)
     inserted: set[uuid.UUID] = set()
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         chunk = rows[start : start + ROWS_PER_STATEMENT]

@@ -69,6 +69,10 @@ class SqlMetricStore:
         where = conditions(filters)
         total = self._session.scalar(select(func.count()).select_from(Metric).where(*where)) or 0
         rows = self._session.scalars(
-            select(Metric).where(*where).order_by(Metric.timestamp.desc(), Metric.id).offset(skip).limit(limit)
+            select(Metric)
+            .where(*where)
+            .order_by(Metric.timestamp.desc(), Metric.id)
+            .offset(skip)
+            .limit(limit)
         )
         return [to_response(row) for row in rows], total

@@ -66,7 +66,9 @@ def created_at() -> Mapped[dt.datetime]:
 
 
 def updated_at() -> Mapped[dt.datetime]:
-    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now())
+    return mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
 
 
 class Metric(Base):

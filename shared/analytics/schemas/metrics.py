@@ -35,9 +35,13 @@ class MetricCreate(BaseModel):
     metric_name: str = Field(min_length=1, max_length=255)
     value: MetricValue = Field(validation_alias=AliasChoices("value", "metric_value"))
     unit: str | None = Field(None, max_length=50, validation_alias=AliasChoices("unit", "metric_unit"))
-    dimensions: FlatObject = Field(default_factory=dict, description="A flat object of strings, numbers, booleans")
+    dimensions: FlatObject = Field(
+        default_factory=dict, description="A flat object of strings, numbers, booleans"
+    )
     timestamp: dt.datetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
-    date: dt.date | None = Field(None, description="Accepted for compatibility; always derived from timestamp (UTC)")
+    date: dt.date | None = Field(
+        None, description="Accepted for compatibility; always derived from timestamp (UTC)"
+    )
     meta: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
 

@@ -36,7 +36,9 @@ def check_items(model: type[M], items: Sequence[Any]) -> Checked[M]:
     return Checked(valid, errors)
 
 
-def summarize(indexes: list[int], outcomes: list[tuple[Any, bool]], errors: list[BulkItemError]) -> BulkResult:
+def summarize(
+    indexes: list[int], outcomes: list[tuple[Any, bool]], errors: list[BulkItemError]
+) -> BulkResult:
     items = [
         BulkItemResult(index=index, id=str(stored_id), status="created" if created else "duplicate")
         for index, (stored_id, created) in zip(indexes, outcomes, strict=True)

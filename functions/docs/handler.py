@@ -1,0 +1,55 @@
+"""API documentation: the OpenAPI document of every function merged into one, and Swagger UI.
+
+The document is built from the sibling `handler.py` files' resolvers, so it never drifts from
+the routes. The Lambda's code asset is the whole `functions/` folder for that reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from analytics.http import BEARER_SCHEME, configure_resolver
+from analytics.observability import logger, tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+TITLE = "Analytics Service API"
+VERSION = "1.0.0"
+DESCRIPTION = (
+    "The platform's metrics, events and reporting hub. Reads are open unless the deployment requires "
+    "a token for them; writes need `Authorization: Bearer <JWT>` with a role claim "
+    '(`viewer`, `analyst`, `admin`, `service`). Errors answer `{"detail": ...}`.'
+)
+FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
+
+app = APIGatewayHttpResolver(enable_validation=True)
+configure_resolver(app)
+app.configure_openapi_merge(
+    path=str(FUNCTIONS_DIR),
+    pattern="handler.py",
+    recursive=True,
+    exclude=["**/docs/**", "**/__pycache__/**"],
+    title=TITLE,
+    version=VERSION,
+    description=DESCRIPTION,
+    servers=[Server(url="/")],
+    security_schemes=BEARER_SCHEME,  # type: ignore[arg-type]
+    on_conflict="error",
+)
+app.enable_swagger(path="/api/v1/docs", title=TITLE, version=VERSION)
+
+
+@app.get("/api/v1/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(
+        status_code=200, content_type=content_types.APPLICATION_JSON, body=app.get_openapi_merge_json_schema()
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

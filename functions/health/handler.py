@@ -1,0 +1,33 @@
+"""Health: GET /api/v1/health reports the database's reachability and schema version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analytics.http import configure_resolver
+from analytics.observability import logger, tracer
+from analytics.services.health import Health
+from analytics.wiring import health
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+app = APIGatewayHttpResolver(enable_validation=True)
+configure_resolver(app)
+
+
+@app.get(
+    "/api/v1/health",
+    summary="Service health",
+    description="200 when the database is reachable and fully migrated, else 503 with the reason.",
+    tags=["Health"],
+)
+def get_health() -> tuple[Health, int]:
+    report = health()
+    return report, 200 if report.ok else 503
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
