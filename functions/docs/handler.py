@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analytics.http import BEARER_SCHEME, configure_resolver
-from analytics.observability import logger, tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import Server
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from analytics.http import BEARER_SCHEME, configure_resolver
+from analytics.observability import logger, tracer
 
 TITLE = "Analytics Service API"
 VERSION = "1.0.0"

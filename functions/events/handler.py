@@ -5,6 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from analytics.auth import Action
 from analytics.http import BEARER_AUTH, configure_resolver, require
 from analytics.observability import logger, metrics, tracer
@@ -13,11 +19,6 @@ from analytics.schemas.events import EventBulkCreate, EventCreate, EventFilters,
 from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import events as event_service
 from analytics.wiring import unit_of_work
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 app = APIGatewayHttpResolver(enable_validation=True)
 configure_resolver(app)

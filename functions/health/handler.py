@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from analytics.http import configure_resolver
 from analytics.observability import logger, tracer
 from analytics.services.health import Health
 from analytics.wiring import health
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 app = APIGatewayHttpResolver(enable_validation=True)
 configure_resolver(app)

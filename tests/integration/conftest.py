@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+
 from analytics.db.engine import get_engine
 from analytics.db.migrate import upgrade_to_head
 from analytics.db.models import Base
-from sqlalchemy import text
-
 from tests.conftest import reset_caches
 
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"

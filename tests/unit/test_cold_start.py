@@ -14,8 +14,8 @@ HEAVY = ("numpy", "openpyxl", "boto3", "sqlalchemy.orm", "alembic")
 def test_importing_a_handler_loads_no_heavy_module(function: str) -> None:
     # Run in a fresh interpreter with no database reachable: an import-time connection would fail.
     code = (
-        "import sys, importlib; importlib.import_module('functions.%s.handler'); "
-        "print(','.join(m for m in %r if m in sys.modules))" % (function, HEAVY)
+        f"import sys, importlib; importlib.import_module('functions.{function}.handler'); "
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     env = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -41,6 +41,6 @@ def test_tcp_urls_keep_host_and_port() -> None:
 
 
 def test_secret_url_prefers_the_proxy_host() -> None:
-    secret = json.dumps({"username": "u", "password": "p", "host": "cluster", "port": 5432, "dbname": "analytics"})
+    secret = json.dumps({"username": "u", "password": "p", "host": "cluster", "port": 5432, "dbname": "db"})
     assert url_from_secret(secret, "proxy.internal").host == "proxy.internal"
     assert url_from_secret(secret, None).host == "cluster"

@@ -1,6 +1,7 @@
 """Alembic environment: runs against the connection it is handed, else the service's engine."""
 
 from alembic import context
+
 from analytics.db.models import Base
 
 config = context.config
