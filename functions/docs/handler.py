@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import Server
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.http import BEARER_SCHEME, configure_resolver
+from analytics.http import BEARER_SCHEME, configure_resolver, resolve
 from analytics.observability import logger, tracer
 
 TITLE = "Analytics Service API"
@@ -53,4 +53,4 @@ def openapi_document() -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal, authorize, principal_from_claims
 from analytics.errors import (
@@ -57,10 +58,25 @@ def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
     def _invalid_input(exc: RequestValidationError) -> Response:
         return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"detail": error_detail(exc.errors())})
 
+    @app.not_found
+    def _no_route(exc: Exception) -> Response:
+        method = app.current_event.http_method
+        return json_response(
+            HTTPStatus.NOT_FOUND, {"detail": f"no route for {method} {app.current_event.path}"}
+        )
+
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
         status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
         return json_response(status, {"detail": exc.detail})
+
+
+def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Resolves the event; a trailing slash names the same resource (`/api/v1/metrics/`)."""
+    path = event.get("rawPath", "")
+    if len(path) > 1 and path.endswith("/"):
+        event = {**event, "rawPath": path.rstrip("/")}
+    return app.resolve(event, context)
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal | None:

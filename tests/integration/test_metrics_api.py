@@ -193,3 +193,13 @@ def test_malformed_id_and_json(invoke: Invoke) -> None:
 
     assert bad_id.status == 422
     assert bad_json.status == 422
+
+
+def test_trailing_slash_and_unknown_paths(invoke: Invoke) -> None:
+    post_metric(invoke, SPEC_METRIC)
+    slashed = invoke(lambda_handler, load_event("metrics_list", path="/api/v1/metrics/", query={}))
+    unknown = invoke(lambda_handler, load_event("metrics_list", path="/api/v1/metrics/a/b/c", query={}))
+
+    assert slashed.status == 200 and slashed.body["total"] == 1
+    assert unknown.status == 404
+    assert unknown.body == {"detail": "no route for GET /api/v1/metrics/a/b/c"}
