@@ -1,0 +1,56 @@
+"""The local HTTP API: route, authorize, invoke, answer — what API Gateway does between a client and
+the functions, independent of any socket."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import TextIO
+
+from analytics_infra.local.authorizer import JwtAuthorizer, Unauthorized
+from analytics_infra.local.functions import Functions, UnknownFunction
+from analytics_infra.local.gateway import (
+    HttpRequest,
+    HttpResponse,
+    build_event,
+    gateway_response,
+    to_http_response,
+)
+from analytics_infra.routes import match, requires_token
+
+
+class LocalApi:
+    def __init__(
+        self,
+        functions: Functions,
+        authorizer: JwtAuthorizer,
+        *,
+        require_auth_for_reads: bool,
+        log: TextIO = sys.stderr,
+    ) -> None:
+        self._functions = functions
+        self._authorizer = authorizer
+        self._require_auth_for_reads = require_auth_for_reads
+        self._log = log
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        route = match(request.method, request.path)
+        if route is None:
+            return gateway_response(404, "Not Found")
+        event = build_event(request, route)
+        if requires_token(route, require_auth_for_reads=self._require_auth_for_reads):
+            try:
+                event["requestContext"]["authorizer"] = self._authorizer.authorize(event["headers"])
+            except Unauthorized:
+                return gateway_response(401, "Unauthorized")
+        request_id = event["requestContext"]["requestId"]
+        try:
+            return to_http_response(self._functions.invoke(route.function, event), request_id=request_id)
+        except UnknownFunction as exc:
+            print(f"{route.key}: {exc}", file=self._log)
+        except Exception:
+            # A function that raises or answers nonsense (MalformedResponse) is a bug; API Gateway hides
+            # it behind a 500 and the details go to the function's log.
+            print(f"[{route.function}] {route.key} failed (request {request_id}):", file=self._log)
+            traceback.print_exc(file=self._log)
+        return gateway_response(500, "Internal Server Error")

@@ -1,0 +1,46 @@
+"""The environment the functions run in locally: AWS on loopback (moto) and a migrated PostgreSQL, handed
+to the functions through the same environment variables the stack sets on AWS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics.settings import get_settings
+from analytics_infra.local.aws import CREDENTIALS, AwsResources, MotoServer, create_resources
+from analytics_infra.local.database import Database, database
+
+
+@dataclass(frozen=True)
+class LocalEnvironment:
+    data_dir: Path
+    database: Database
+    aws: AwsResources
+
+
+@contextmanager
+def local_environment(
+    data_dir: Path, progress: Callable[[str], None], *, aws_port: int = 0
+) -> Iterator[LocalEnvironment]:
+    """Everything the functions need, started in order and stopped in reverse on exit."""
+    data_dir = data_dir.resolve()
+    _export({"LOCAL_DATA_DIR": str(data_dir), **CREDENTIALS})
+    with ExitStack() as stack:
+        moto = MotoServer(aws_port)
+        endpoint_url = moto.start()
+        stack.callback(progress, "aws: moto stopped")
+        stack.callback(moto.stop)
+        aws = create_resources(endpoint_url)
+        _export(aws.environment())
+        progress(f"aws: moto on {endpoint_url} with queue {aws.ingest_queue_url}, bucket {aws.bucket}")
+        db = stack.enter_context(database(data_dir, progress))
+        yield LocalEnvironment(data_dir, db, aws)
+
+
+def _export(variables: dict[str, str]) -> None:
+    # Settings are read once per container; the functions have not loaded yet, so set them now.
+    os.environ.update(variables)
+    get_settings.cache_clear()

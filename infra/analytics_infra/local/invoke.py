@@ -1,0 +1,44 @@
+"""`analytics-local invoke`: one function, one event, in this process, like `sam local invoke`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+from analytics_infra.local.environment import local_environment
+from analytics_infra.local.errors import LocalRunnerError
+from analytics_infra.local.functions import Functions
+
+
+def run_invoke(function: str, event_file: Path, data_dir: Path, *, progress: Callable[[str], None]) -> None:
+    """Prints the function's response on stdout (a JSON body parsed); logs and progress go to stderr."""
+    event = read_event(event_file)
+    with local_environment(data_dir, progress), redirect_stdout(sys.stderr):
+        result = Functions().invoke(function, event)
+    print(json.dumps(readable(result), indent=2, default=str))
+
+
+def read_event(path: Path) -> dict[str, Any]:
+    try:
+        event = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LocalRunnerError(f"no event file {path}") from exc
+    except (OSError, ValueError) as exc:
+        raise LocalRunnerError(f"cannot read the event in {path}: {exc}") from exc
+    if not isinstance(event, dict):
+        raise LocalRunnerError(f"the event in {path} is not a JSON object")
+    return event
+
+
+def readable(result: Any) -> Any:
+    """The response with a JSON body shown as JSON rather than as a string."""
+    if isinstance(result, dict) and isinstance(result.get("body"), str) and not result.get("isBase64Encoded"):
+        try:
+            return {**result, "body": json.loads(result["body"])}
+        except ValueError:
+            return result
+    return result

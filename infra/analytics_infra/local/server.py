@@ -1,0 +1,71 @@
+"""The HTTP socket in front of the local API, bound to loopback only."""
+
+from __future__ import annotations
+
+import errno
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from analytics_infra.local.api import LocalApi
+from analytics_infra.local.errors import LocalRunnerError
+from analytics_infra.local.gateway import HttpRequest, HttpResponse, gateway_response
+
+HOST = "127.0.0.1"
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's limit for an HTTP API request
+
+
+class LocalHttpServer(ThreadingHTTPServer):
+    # Request threads are joined on close, so stopping waits for answers in flight.
+    daemon_threads = False
+
+    def __init__(self, port: int, api: LocalApi) -> None:
+        self.api = api
+        super().__init__((HOST, port), _RequestHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+def bind(port: int, api: LocalApi) -> LocalHttpServer:
+    """A server listening on 127.0.0.1:`port` (not yet serving); a clear error if the port is taken."""
+    try:
+        return LocalHttpServer(port, api)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise LocalRunnerError(
+                f"port {port} is already in use: stop what uses it or pick another --port"
+            ) from exc
+        raise LocalRunnerError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from exc
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: LocalHttpServer
+    server_version = "analytics-local"
+    timeout = 60
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        if length > MAX_PAYLOAD_BYTES:
+            self.close_connection = True
+            self._send(gateway_response(413, "Request Entity Too Large"))
+            return
+        request = HttpRequest(
+            method=self.command,
+            target=self.path,
+            headers=list(self.headers.items()),
+            body=self.rfile.read(length) if length else b"",
+            source_ip=self.client_address[0],
+        )
+        self._send(self.server.api.handle(request))
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+
+    def _send(self, response: HttpResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("content-length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)

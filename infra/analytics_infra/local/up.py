@@ -1,0 +1,108 @@
+"""`analytics-local up`: the whole API on 127.0.0.1 until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from analytics.settings import get_settings
+from analytics_infra.local.api import LocalApi
+from analytics_infra.local.authorizer import JwtAuthorizer
+from analytics_infra.local.aws import REGION
+from analytics_infra.local.demo import load_demo
+from analytics_infra.local.environment import LocalEnvironment, local_environment
+from analytics_infra.local.functions import Functions
+from analytics_infra.local.server import HOST, bind
+from analytics_infra.local.tokens import load_secret
+
+ENDPOINTS_FILE = "endpoints.json"
+
+
+def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Callable[[str], None]) -> None:
+    began = time.monotonic()
+    data_dir = data_dir.resolve()
+    settings = get_settings()
+    functions = Functions()
+    authorizer = JwtAuthorizer(load_secret(data_dir), settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    api = LocalApi(functions, authorizer, require_auth_for_reads=settings.REQUIRE_AUTH_FOR_READS)
+    server = bind(port, api)
+    # Installed explicitly: a shell starts background jobs with SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    with ExitStack() as stack:
+        stack.callback(progress, "stopped")
+        stack.callback(server.server_close)
+        progress(f"starting the Analytics Service locally (data in {data_dir})")
+        environment = stack.enter_context(local_environment(data_dir, progress, aws_port=aws_port))
+        if demo:
+            load_demo(functions, get_settings(), progress)
+        endpoints = _endpoints(server.port, environment)
+        endpoints_file = data_dir / ENDPOINTS_FILE
+        _write_json(endpoints_file, endpoints)
+        stack.callback(endpoints_file.unlink, missing_ok=True)
+        progress(_summary(endpoints, endpoints_file, data_dir, time.monotonic() - began))
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            # Stop once, completely: further signals must not cut the shutdown short.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            progress("stopping")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _endpoints(port: int, environment: LocalEnvironment) -> dict[str, Any]:
+    api_url = f"http://{HOST}:{port}"
+    aws = environment.aws
+    return {
+        "pid": os.getpid(),
+        "port": port,
+        "api_url": api_url,
+        "docs_url": f"{api_url}/api/v1/docs",
+        "openapi_url": f"{api_url}/api/v1/openapi.json",
+        "aws_endpoint_url": aws.endpoint_url,
+        "aws_region": REGION,
+        "ingest_queue_url": aws.ingest_queue_url,
+        "dlq_url": aws.dlq_url,
+        "bucket": aws.bucket,
+        "event_bus": aws.event_bus,
+        "database_url": environment.database.url,
+        "schema_version": environment.database.schema_version,
+    }
+
+
+def _write_json(path: Path, content: dict[str, Any]) -> None:
+    # Written whole then renamed, so whoever waits for the file never reads half of it.
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, seconds: float) -> str:
+    rows = [
+        ("API", f"{endpoints['api_url']}/api/v1"),
+        ("Docs", endpoints["docs_url"]),
+        ("OpenAPI", endpoints["openapi_url"]),
+        ("AWS endpoint", f"{endpoints['aws_endpoint_url']} (region {REGION}, key testing/testing)"),
+        ("Ingest queue", endpoints["ingest_queue_url"]),
+        ("Ingest DLQ", endpoints["dlq_url"]),
+        ("Bucket", endpoints["bucket"]),
+        ("Event bus", endpoints["event_bus"]),
+        ("Database", endpoints["database_url"]),
+        ("Endpoints", str(endpoints_file)),
+    ]
+    lines = [f"Analytics Service ready in {seconds:.1f}s:"]
+    lines += [f"  {label:<13} {value}" for label, value in rows]
+    lines.append(f"A token: analytics-local token --role admin --data-dir {data_dir}")
+    lines.append("Ctrl+C stops everything (the data stays).")
+    return "\n".join(lines)
