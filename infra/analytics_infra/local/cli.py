@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import time
 from pathlib import Path
@@ -126,6 +127,8 @@ def _invoke(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    # The functions' CloudWatch metrics lines (EMF) would bury the progress; `up` keeps them.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
     with local_environment(args.data_dir, _stdout):
         load_demo(Functions(), get_settings(), _stdout)

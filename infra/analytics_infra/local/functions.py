@@ -4,6 +4,7 @@ a time with a context object like Lambda's."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import threading
 import time
 import uuid
@@ -61,6 +62,15 @@ class Functions:
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self._settings = {function.name: function for function in API_FUNCTIONS}
+
+    def check(self, name: str) -> None:
+        """Raises UnknownFunction unless `functions/<name>/handler.py` exists; imports no handler."""
+        try:
+            spec = importlib.util.find_spec(f"functions.{name}.handler")
+        except (ModuleNotFoundError, ValueError):
+            spec = None
+        if spec is None:
+            raise UnknownFunction(f"no function {name!r} (functions/{name}/handler.py)")
 
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         with self._lock:

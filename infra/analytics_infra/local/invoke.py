@@ -16,9 +16,11 @@ from analytics_infra.local.functions import Functions
 
 def run_invoke(function: str, event_file: Path, data_dir: Path, *, progress: Callable[[str], None]) -> None:
     """Prints the function's response on stdout (a JSON body parsed); logs and progress go to stderr."""
+    functions = Functions()
+    functions.check(function)
     event = read_event(event_file)
     with local_environment(data_dir, progress), redirect_stdout(sys.stderr):
-        result = Functions().invoke(function, event)
+        result = functions.invoke(function, event)
     print(json.dumps(readable(result), indent=2, default=str))
 
 

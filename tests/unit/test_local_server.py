@@ -1,0 +1,85 @@
+"""The socket in front of the local API: loopback only, a clear error for a taken port."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from analytics_infra.local.api import LocalApi
+from analytics_infra.local.authorizer import JwtAuthorizer
+from analytics_infra.local.errors import LocalRunnerError
+from analytics_infra.local.functions import Functions
+from analytics_infra.local.server import LocalHttpServer, bind
+from tests.unit.test_local_api import FakeFunctions
+
+
+def api(fake: FakeFunctions) -> LocalApi:
+    return LocalApi(
+        Functions(fake.import_module),
+        JwtAuthorizer("server-test-secret-" + "s" * 48, "iss", "aud"),
+        require_auth_for_reads=False,
+    )
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[LocalHttpServer, FakeFunctions]]:
+    fake = FakeFunctions({"statusCode": 202, "headers": {"X-Answer": "42"}, "body": '{"echo": true}'})
+    server = bind(0, api(fake))
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        yield server, fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_round_trip_over_http(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
+    server, fake = served
+    assert server.server_address[0] == "127.0.0.1"
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}/api/v1/metrics?service_name=projects",
+        headers={"X-Custom": "yes"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        status, headers, body = response.status, response.headers, json.loads(response.read())
+
+    assert (status, headers["X-Answer"], body) == (202, "42", {"echo": True})
+    event = fake.events[0][1]
+    assert event["headers"]["x-custom"] == "yes"
+    assert event["queryStringParameters"] == {"service_name": "projects"}
+    assert event["requestContext"]["http"]["sourceIp"] == "127.0.0.1"
+
+
+def test_post_body_reaches_the_function_and_401_comes_back(
+    served: tuple[LocalHttpServer, FakeFunctions],
+) -> None:
+    server, fake = served
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}/api/v1/metrics", data=b'{"a": 1}', method="POST"
+    )
+
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=5)
+
+    assert error.value.code == 401
+    assert json.loads(error.value.read()) == {"message": "Unauthorized"}
+    assert fake.events == []
+
+
+def test_taken_port_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        with pytest.raises(LocalRunnerError, match=f"port {port} is already in use"):
+            bind(port, api(FakeFunctions()))
