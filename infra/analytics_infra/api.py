@@ -1,0 +1,153 @@
+"""The HTTP API: one Lambda per endpoint group, routes from the shared route table, JWT on writes."""
+
+from __future__ import annotations
+
+import json
+
+import jsii
+from aws_cdk import Duration, RemovalPolicy, aws_apigateway, aws_apigatewayv2, aws_ec2, aws_lambda, aws_logs
+from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer
+from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
+from constructs import Construct
+
+from analytics_infra.config import StackConfig
+from analytics_infra.constants import (
+    API_THROTTLE_BURST,
+    API_THROTTLE_RATE_PER_SECOND,
+    DOCS_FUNCTION,
+    DOCS_HANDLER,
+    FUNCTIONS_DIR,
+    FUNCTIONS_WITHOUT_DATABASE,
+    HANDLER,
+    LOG_RETENTION,
+)
+from analytics_infra.database import Database
+from analytics_infra.function import AnalyticsFunction
+from analytics_infra.nag import acknowledge
+from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token
+
+CACHE_FILES = ["__pycache__", "*.pyc"]
+
+# HTTP API context variables, one JSON object per request.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "routeKey": "$context.routeKey",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationError": "$context.integrationErrorMessage",
+    "authorizerError": "$context.authorizer.error",
+}
+
+
+@jsii.implements(aws_apigatewayv2.IAccessLogSettings)
+class AccessLogSettings:
+    def __init__(self, log_group: aws_logs.ILogGroup) -> None:
+        self._destination = aws_apigatewayv2.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> aws_apigatewayv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> aws_apigateway.AccessLogFormat:
+        return aws_apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))
+
+
+def function_code(spec: ApiFunction) -> tuple[aws_lambda.Code, str]:
+    """The asset and handler of an API function. The docs function reads its siblings' handler
+    modules at run time to merge their OpenAPI schemas, so its asset is the whole functions folder."""
+    if spec.name == DOCS_FUNCTION:
+        return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=CACHE_FILES), DOCS_HANDLER
+    return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR / spec.name), exclude=CACHE_FILES), HANDLER
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StackConfig,
+        layer: aws_lambda.ILayerVersion,
+        vpc: aws_ec2.IVpc,
+        subnets: aws_ec2.SubnetSelection,
+        database: Database,
+        environment: dict[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = aws_apigatewayv2.HttpApi(
+            self, "HttpApi", description="Analytics Service API", create_default_stage=False
+        )
+        access_logs = aws_logs.LogGroup(
+            self, "AccessLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.stage = aws_apigatewayv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            stage_name="$default",
+            auto_deploy=True,
+            access_log_settings=AccessLogSettings(access_logs),
+            throttle=aws_apigatewayv2.ThrottleSettings(
+                rate_limit=API_THROTTLE_RATE_PER_SECOND, burst_limit=API_THROTTLE_BURST
+            ),
+        )
+
+        function_environment = {
+            **environment,
+            "JWT_ISSUER": config.jwt_issuer,
+            "JWT_AUDIENCE": config.jwt_audience,
+            "REQUIRE_AUTH_FOR_READS": str(config.require_auth_for_reads).lower(),
+        }
+        self.functions: dict[str, AnalyticsFunction] = {}
+        for spec in API_FUNCTIONS:
+            code, handler = function_code(spec)
+            uses_database = spec.name not in FUNCTIONS_WITHOUT_DATABASE
+            function = AnalyticsFunction(
+                self,
+                spec.name,
+                description=spec.description,
+                code=code,
+                handler=handler,
+                memory_mb=spec.memory_mb,
+                timeout=Duration.seconds(spec.timeout_seconds),
+                layer=layer,
+                vpc=vpc,
+                subnets=subnets,
+                log_level=config.log_level,
+                environment={**function_environment, **(database.environment if uses_database else {})},
+            )
+            if uses_database:
+                database.allow_connections(function.function)
+            self.functions[spec.name] = function
+
+        authorizer = HttpJwtAuthorizer(
+            "Jwt", jwt_issuer=config.jwt_issuer, jwt_audience=[config.jwt_audience]
+        )
+        open_access = aws_apigatewayv2.HttpNoneAuthorizer()
+        integrations = {
+            name: HttpLambdaIntegration(f"{name}-integration", function.function)
+            for name, function in self.functions.items()
+        }
+        for route in ROUTES:
+            protected = requires_token(route, require_auth_for_reads=config.require_auth_for_reads)
+            (http_route,) = self.http_api.add_routes(
+                path=route.path,
+                methods=[aws_apigatewayv2.HttpMethod(route.method)],
+                integration=integrations[route.function],
+                authorizer=authorizer if protected else open_access,
+            )
+            if not protected:
+                acknowledge(
+                    http_route,
+                    "AwsSolutions-APIG4",
+                    "Reads are public by the product's decision (spec README); the requireAuthForReads "
+                    "context puts them behind the JWT authorizer too.",
+                )

@@ -1,0 +1,56 @@
+"""Names, sizes and versions of the stack, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, aws_lambda, aws_logs, aws_rds
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+LAYER_BUILD_SCRIPT = REPO_ROOT / "layers" / "build.py"
+LAYER_REQUIREMENTS = REPO_ROOT / "layers" / "requirements.txt"
+DOMAIN_PACKAGE_DIR = REPO_ROOT / "shared" / "analytics"
+MIGRATIONS_DIR = DOMAIN_PACKAGE_DIR / "db" / "migrations"
+
+STACK_NAME = "AnalyticsService"
+
+# Lambda platform. The layer's compiled wheels are built for exactly this CPython version.
+RUNTIME = aws_lambda.Runtime.PYTHON_3_12
+PYTHON_VERSION = RUNTIME.name.removeprefix("python")
+ARCHITECTURE = aws_lambda.Architecture.ARM_64
+HANDLER = "handler.lambda_handler"
+LOG_RETENTION = aws_logs.RetentionDays.ONE_MONTH
+
+# Observability names (Powertools reads them from the environment).
+SERVICE_NAME = "analytics"
+METRICS_NAMESPACE = "Analytics"
+
+# Database.
+DB_NAME = "analytics"
+DB_USERNAME = "analytics"
+DB_PORT = 5432
+DB_ENGINE_VERSION = aws_rds.AuroraPostgresEngineVersion.VER_17_9
+DB_MIN_CAPACITY_ACU = 0.5
+DB_MAX_CAPACITY_ACU = 4
+DB_BACKUP_RETENTION = Duration.days(7)
+
+# The migration function: DDL on a large table may take minutes.
+MIGRATE_FUNCTION_DIR = FUNCTIONS_DIR / "migrate"
+MIGRATE_MEMORY_MB = 512
+MIGRATE_TIMEOUT = Duration.minutes(10)
+
+# The docs function merges the schemas of its siblings, so its asset is the whole functions folder.
+DOCS_FUNCTION = "docs"
+DOCS_HANDLER = "docs.handler.lambda_handler"
+# API functions that never touch the database get neither its address nor its credentials.
+FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION})
+
+# HTTP API: stage-wide throttling answers 429 before a burst reaches the database.
+API_THROTTLE_RATE_PER_SECOND = 100
+API_THROTTLE_BURST = 200
+
+# Ingest queue: the visibility timeout is six times the ingest function's one-minute timeout, as
+# AWS advises for SQS event sources, so a batch is not redelivered while it is still running.
+INGEST_VISIBILITY_TIMEOUT = Duration.minutes(6)
+INGEST_DLQ_RETENTION = Duration.days(14)

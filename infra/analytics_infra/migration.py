@@ -1,0 +1,100 @@
+"""Runs the Alembic migrations on deploy, as a custom resource backed by functions/migrate."""
+
+from __future__ import annotations
+
+from aws_cdk import (
+    CustomResource,
+    FileSystem,
+    RemovalPolicy,
+    Stack,
+    aws_ec2,
+    aws_lambda,
+    aws_logs,
+    custom_resources,
+)
+from constructs import Construct
+
+from analytics_infra.constants import (
+    HANDLER,
+    LOG_RETENTION,
+    MIGRATE_FUNCTION_DIR,
+    MIGRATE_MEMORY_MB,
+    MIGRATE_TIMEOUT,
+    MIGRATIONS_DIR,
+)
+from analytics_infra.database import Database
+from analytics_infra.function import AnalyticsFunction
+from analytics_infra.nag import acknowledge
+
+CACHE_FILES = ["__pycache__", "*.pyc"]
+
+
+def migrations_hash() -> str:
+    """Changes whenever a migration is added or edited, which makes CloudFormation update the resource."""
+    return FileSystem.fingerprint(str(MIGRATIONS_DIR), exclude=CACHE_FILES)
+
+
+class Migration(Construct):
+    """CloudFormation creates the schema resource on the first deploy and updates it whenever the
+    migrations change; each time, the function upgrades the database to the newest revision before
+    the deploy goes on. Its `Version` attribute is the revision in force."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        layer: aws_lambda.ILayerVersion,
+        vpc: aws_ec2.IVpc,
+        subnets: aws_ec2.SubnetSelection,
+        log_level: str,
+        database: Database,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.handler = AnalyticsFunction(
+            self,
+            "migrate",
+            description="Database migrations, run on every deploy that changes them",
+            code=aws_lambda.Code.from_asset(str(MIGRATE_FUNCTION_DIR), exclude=CACHE_FILES),
+            handler=HANDLER,
+            memory_mb=MIGRATE_MEMORY_MB,
+            timeout=MIGRATE_TIMEOUT,
+            layer=layer,
+            vpc=vpc,
+            subnets=subnets,
+            log_level=log_level,
+            environment=database.environment,
+        )
+        database.allow_connections(self.handler.function)
+        provider = custom_resources.Provider(
+            self,
+            "Provider",
+            on_event_handler=self.handler.function,
+            log_group=aws_logs.LogGroup(
+                self, "ProviderLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+            ),
+        )
+        schema = CustomResource(
+            self,
+            "Schema",
+            service_token=provider.service_token,
+            resource_type="Custom::DatabaseSchema",
+            properties={"MigrationsHash": migrations_hash()},
+        )
+        # The writer instance and the proxy's target must exist before the first migration connects.
+        schema.node.add_dependency(database)
+        self.schema_version = schema.get_att_string("Version")
+
+        acknowledge(
+            provider,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "CDK's provider framework function only writes its own logs with the AWS basic execution policy.",
+        )
+        acknowledge(
+            provider,
+            f"AwsSolutions-IAM5[Resource::<{self._logical_id(self.handler.function)}.Arn>:*]",
+            "The provider framework invokes the migrate function; ':*' covers that function's versions only.",
+        )
+
+    def _logical_id(self, function: aws_lambda.Function) -> str:
+        return Stack.of(self).get_logical_id(function.node.default_child)  # type: ignore[arg-type]

@@ -1,0 +1,62 @@
+"""The one stack of the Analytics Service: it composes the constructs and wires their grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from analytics_infra.api import Api
+from analytics_infra.config import StackConfig
+from analytics_infra.database import Database
+from analytics_infra.layer import DomainLayer
+from analytics_infra.messaging import Messaging
+from analytics_infra.migration import Migration
+from analytics_infra.network import Network
+from analytics_infra.storage import ReportsStorage
+
+
+class AnalyticsStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        network = Network(self, "Network")
+        database = Database(
+            self,
+            "Database",
+            vpc=network.vpc,
+            proxy_subnets=network.app_subnets,
+            cluster_subnets=network.data_subnets,
+            deletion_protection=config.deletion_protection,
+        )
+        layer = DomainLayer(self, "DomainLayer").layer
+        messaging = Messaging(self, "Messaging")
+        reports = ReportsStorage(self, "Reports", expiry_days=config.reports_expiry_days)
+
+        # Names only for now: the functions that use the queue, the bucket or the bus get their grants
+        # together with the code that uses them.
+        api = Api(
+            self,
+            "Api",
+            config=config,
+            layer=layer,
+            vpc=network.vpc,
+            subnets=network.app_subnets,
+            database=database,
+            environment={**messaging.environment, **reports.environment},
+        )
+        migration = Migration(
+            self,
+            "Migration",
+            layer=layer,
+            vpc=network.vpc,
+            subnets=network.app_subnets,
+            log_level=config.log_level,
+            database=database,
+        )
+
+        CfnOutput(self, "ApiUrl", value=api.stage.url)
+        CfnOutput(self, "SchemaVersion", value=migration.schema_version)
+        CfnOutput(self, "IngestQueueUrl", value=messaging.ingest_queue.queue_url)
+        CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
+        CfnOutput(self, "EventBusName", value=messaging.event_bus.event_bus_name)
