@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -104,7 +104,7 @@ class LocalRunner:
         finally:
             self.process = None
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str) -> NoReturn:
         pytest.fail(f"{reason}; its output:\n{self.log.read_text(errors='replace')}", pytrace=False)
 
     def url(self, path: str) -> str:

@@ -83,3 +83,14 @@ def test_taken_port_is_a_clear_error() -> None:
 
         with pytest.raises(LocalRunnerError, match=f"port {port} is already in use"):
             bind(port, api(FakeFunctions()))
+
+
+def test_unreadable_content_length_is_400(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
+    server, fake = served
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as client:
+        client.sendall(b"POST /api/v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+        answer = client.makefile("rb").read()
+
+    assert answer.startswith(b"HTTP/1.0 400")
+    assert answer.endswith(b'{"message": "Bad Request"}')
+    assert fake.events == []

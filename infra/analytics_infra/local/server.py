@@ -44,7 +44,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     timeout = 60
 
     def _dispatch(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
+        try:
+            length = int(self.headers.get("content-length") or 0)
+        except ValueError:
+            self.close_connection = True
+            self._send(gateway_response(400, "Bad Request"))
+            return
         if length > MAX_PAYLOAD_BYTES:
             self.close_connection = True
             self._send(gateway_response(413, "Request Entity Too Large"))

@@ -38,7 +38,7 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         signal.signal(signum, _interrupt)
     with ExitStack() as stack:
         stack.callback(progress, "stopped")
-        stack.callback(server.server_close)
+        stack.callback(server.server_close)  # if start-up fails
         progress(f"starting the Analytics Service locally (data in {data_dir})")
         environment = stack.enter_context(local_environment(data_dir, progress, aws_port=aws_port))
         if demo:
@@ -55,6 +55,8 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             progress("stopping")
+        # Answers in flight finish before their database and AWS go away.
+        server.server_close()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
