@@ -14,6 +14,7 @@ from analytics_infra.config import StackConfig
 from analytics_infra.constants import (
     API_THROTTLE_BURST,
     API_THROTTLE_RATE_PER_SECOND,
+    CACHE_FILES,
     DOCS_FUNCTION,
     DOCS_HANDLER,
     FUNCTIONS_DIR,
@@ -25,8 +26,6 @@ from analytics_infra.database import Database
 from analytics_infra.function import AnalyticsFunction
 from analytics_infra.nag import acknowledge
 from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token
-
-CACHE_FILES = ["__pycache__", "*.pyc"]
 
 # HTTP API context variables, one JSON object per request.
 ACCESS_LOG_FIELDS = {

@@ -12,6 +12,8 @@ LAYER_BUILD_SCRIPT = REPO_ROOT / "layers" / "build.py"
 LAYER_REQUIREMENTS = REPO_ROOT / "layers" / "requirements.txt"
 DOMAIN_PACKAGE_DIR = REPO_ROOT / "shared" / "analytics"
 MIGRATIONS_DIR = DOMAIN_PACKAGE_DIR / "db" / "migrations"
+# Left out of every asset and fingerprint: bytecode of the local interpreter.
+CACHE_FILES = ["__pycache__", "*.pyc"]
 
 STACK_NAME = "AnalyticsService"
 

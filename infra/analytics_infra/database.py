@@ -45,6 +45,7 @@ class Database(Construct):
             vpc=vpc,
             vpc_subnets=cluster_subnets,
             storage_encrypted=True,
+            # Lets database users map to IAM roles (AwsSolutions-RDS6); functions use the secret today.
             iam_authentication=True,
             deletion_protection=deletion_protection,
             removal_policy=RemovalPolicy.SNAPSHOT,

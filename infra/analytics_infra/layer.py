@@ -13,6 +13,7 @@ from constructs import Construct
 
 from analytics_infra.constants import (
     ARCHITECTURE,
+    CACHE_FILES,
     DOMAIN_PACKAGE_DIR,
     LAYER_BUILD_SCRIPT,
     LAYER_REQUIREMENTS,
@@ -22,7 +23,6 @@ from analytics_infra.constants import (
 )
 
 BUILD_ARGS = ["--python-version", PYTHON_VERSION]
-CACHE_FILES = ["__pycache__", "*.pyc"]
 
 
 @jsii.implements(ILocalBundling)

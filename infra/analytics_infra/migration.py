@@ -15,6 +15,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from analytics_infra.constants import (
+    CACHE_FILES,
     HANDLER,
     LOG_RETENTION,
     MIGRATE_FUNCTION_DIR,
@@ -25,8 +26,6 @@ from analytics_infra.constants import (
 from analytics_infra.database import Database
 from analytics_infra.function import AnalyticsFunction
 from analytics_infra.nag import acknowledge
-
-CACHE_FILES = ["__pycache__", "*.pyc"]
 
 
 def migrations_hash() -> str:
