@@ -110,7 +110,7 @@ class Tally:
 
 
 @dataclass
-class _Day:
+class DemoDay:
     """One day's items, numbered per name so each gets a stable idempotency key."""
 
     day: date
@@ -166,9 +166,9 @@ def demo_days(today: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((today - start).days + 1)]
 
 
-def generate_day(day: date) -> _Day:
+def generate_day(day: date) -> DemoDay:
     """The metrics and events of one day; the same day always gives the same items."""
-    built = _Day(day, random.Random(f"{SEED}:{day.isoformat()}"))
+    built = DemoDay(day, random.Random(f"{SEED}:{day.isoformat()}"))
     growth = max(0.5, 1 + ANNUAL_GROWTH * (day - REFERENCE_DAY).days / 365.25)
     year_end = 1.5 if day.month == 12 else 1.0
     weekday = day.weekday()
@@ -212,7 +212,7 @@ def load_demo(
     return metric_tally, event_tally
 
 
-def _donations(day: _Day, rate: float) -> None:
+def _donations(day: DemoDay, rate: float) -> None:
     rng = day.rng
     for _ in range(_count(rng, 22 * rate)):
         partner_type = _pick(rng, PARTNER_TYPES)
@@ -234,7 +234,7 @@ def _donations(day: _Day, rate: float) -> None:
         day.metric("new_partner", 1.0, partner)
 
 
-def _projects(day: _Day, rate: float) -> None:
+def _projects(day: DemoDay, rate: float) -> None:
     rng = day.rng
     for name, per_day in (("project_created", 0.4), ("project_completed", 0.3)):
         for _ in range(_count(rng, per_day * rate)):
@@ -250,7 +250,7 @@ def _projects(day: _Day, rate: float) -> None:
         day.metric("beneficiaries_reached", float(reached), where, start_of_day)
 
 
-def _social(day: _Day, rate: float) -> None:
+def _social(day: DemoDay, rate: float) -> None:
     rng = day.rng
     start_of_day = _start_of(day.day)
     for platform, (posts_a_day, reach_per_post, like_rate) in PLATFORMS.items():
@@ -268,7 +268,7 @@ def _social(day: _Day, rate: float) -> None:
             day.metric(name, float(value), {"platform": platform}, start_of_day)
 
 
-def _notifications(day: _Day, rate: float) -> None:
+def _notifications(day: DemoDay, rate: float) -> None:
     rng = day.rng
     start_of_day = _start_of(day.day)
     for channel, (per_day, delivery_rate, open_rate) in CHANNELS.items():
@@ -284,7 +284,7 @@ def _notifications(day: _Day, rate: float) -> None:
             day.metric(name, float(value), {"channel": channel}, start_of_day)
 
 
-def _tracked_events(day: _Day, rate: float) -> None:
+def _tracked_events(day: DemoDay, rate: float) -> None:
     rng = day.rng
     for _ in range(_count(rng, 16 * rate)):
         name = _pick(rng, EVENTS)
