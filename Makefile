@@ -4,6 +4,8 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8009
 DATA_DIR ?= .local
+# jsii (under aws-cdk-lib) nags about the machine's Node.js version on every synth.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = 1
 
 .PHONY: install up demo test test-fast lint format synth clean
 

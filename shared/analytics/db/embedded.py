@@ -40,8 +40,9 @@ def stop_embedded_server(data_dir: Path) -> None:
 def _ensure_runtime_dir() -> None:
     # The wheel keeps its lock file in the user's runtime directory, which must be private.
     if "XDG_RUNTIME_DIR" not in os.environ:
-        runtime = Path(f"/tmp/runtime-{os.getuid()}")
-        runtime.mkdir(mode=0o700, exist_ok=True)
+        runtime = Path(f"/tmp/analytics-runtime-{os.getuid()}")
+        runtime.mkdir(exist_ok=True)
+        runtime.chmod(0o700)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
 
 
