@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 T = TypeVar("T")
 
@@ -27,13 +27,18 @@ def _flat(value: dict[str, Any]) -> dict[str, Any]:
 FlatObject = Annotated[dict[str, Any], AfterValidator(_flat)]
 
 
-def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+def as_utc(value: dt.datetime) -> dt.datetime:
     """Naive timestamps are taken as UTC; aware ones are converted to UTC."""
-    if value is None:
-        return None
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
+
+
+# A name such as metric_name or event_name: surrounding blanks dropped, never empty.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 
 
 class Page(BaseModel, Generic[T]):

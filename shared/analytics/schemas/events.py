@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from analytics.schemas.common import as_utc
+from analytics.schemas.common import Name, UtcDatetime
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "event_name": "user_signup",
@@ -21,24 +21,11 @@ EVENT_EXAMPLE: dict[str, Any] = {
 class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EVENT_EXAMPLE]})
 
-    event_name: str = Field(min_length=1, max_length=255)
+    event_name: Name
     user_id: str | None = Field(None, max_length=255)
     properties: dict[str, Any] = Field(default_factory=dict)
-    timestamp: dt.datetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    timestamp: UtcDatetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
-
-    @field_validator("event_name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        stripped = value.strip()
-        if not stripped:
-            raise ValueError("must not be blank")
-        return stripped
-
-    @field_validator("timestamp")
-    @classmethod
-    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        return as_utc(value)
 
 
 class EventBulkCreate(BaseModel):

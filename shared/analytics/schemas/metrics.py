@@ -6,10 +6,10 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from analytics.enums import MetricType, ServiceName
-from analytics.schemas.common import FlatObject, as_utc
+from analytics.schemas.common import FlatObject, Name, UtcDatetime
 
 MetricValue = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -32,31 +32,18 @@ class MetricCreate(BaseModel):
 
     service_name: ServiceName
     metric_type: MetricType
-    metric_name: str = Field(min_length=1, max_length=255)
+    metric_name: Name
     value: MetricValue = Field(validation_alias=AliasChoices("value", "metric_value"))
     unit: str | None = Field(None, max_length=50, validation_alias=AliasChoices("unit", "metric_unit"))
     dimensions: FlatObject = Field(
         default_factory=dict, description="A flat object of strings, numbers, booleans"
     )
-    timestamp: dt.datetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    timestamp: UtcDatetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
     date: dt.date | None = Field(
         None, description="Accepted for compatibility; always derived from timestamp (UTC)"
     )
     meta: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
-
-    @field_validator("metric_name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        stripped = value.strip()
-        if not stripped:
-            raise ValueError("must not be blank")
-        return stripped
-
-    @field_validator("timestamp")
-    @classmethod
-    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        return as_utc(value)
 
 
 class MetricBulkCreate(BaseModel):

@@ -22,7 +22,7 @@ def _parse_bound(value: Any) -> dt.date | dt.datetime:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 timestamp") from exc
-    return as_utc(parsed) or parsed
+    return as_utc(parsed)
 
 
 DateOrTimestamp = Annotated[
