@@ -14,6 +14,10 @@ from analytics_infra.local.aws import CREDENTIALS, AwsResources, MotoServer, cre
 from analytics_infra.local.database import Database, database
 
 
+# No X-Ray daemon and no CloudWatch here: tracing off, and no metric documents on the console.
+QUIET_POWERTOOLS = {"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true"}
+
+
 @dataclass(frozen=True)
 class LocalEnvironment:
     data_dir: Path
@@ -27,7 +31,7 @@ def local_environment(
 ) -> Iterator[LocalEnvironment]:
     """Everything the functions need, started in order and stopped in reverse on exit."""
     data_dir = data_dir.resolve()
-    _export({"LOCAL_DATA_DIR": str(data_dir), **CREDENTIALS})
+    _export({"LOCAL_DATA_DIR": str(data_dir), **CREDENTIALS, **QUIET_POWERTOOLS})
     with ExitStack() as stack:
         moto = MotoServer(aws_port)
         endpoint_url = moto.start()
