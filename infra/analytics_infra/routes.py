@@ -9,6 +9,7 @@ from enum import StrEnum
 class Access(StrEnum):
     READ = "read"  # open unless reads require a token (REQUIRE_AUTH_FOR_READS / context requireAuthForReads)
     WRITE = "write"  # always behind the JWT authorizer
+    PRIVATE = "private"  # reads that always need a token too (admin views)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Route:
 API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("metrics", "Metrics: create, bulk, list, get, delete"),
     ApiFunction("events", "Tracked events: create, bulk, list, get"),
+    ApiFunction("ingest_api", "Ingestion: items the ingest queue rejected (admin)", memory_mb=256),
     ApiFunction("health", "Health: database reachability and schema version", memory_mb=256),
     ApiFunction("docs", "The OpenAPI document of the whole API and Swagger UI", memory_mb=512),
 )
@@ -55,6 +57,7 @@ def _group(prefix: str, function: str) -> list[Route]:
 ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/metrics", "metrics"),
     *_group("/api/v1/events", "events"),
+    Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),
@@ -62,7 +65,7 @@ ROUTES: tuple[Route, ...] = (
 
 
 def requires_token(route: Route, *, require_auth_for_reads: bool) -> bool:
-    return route.access is Access.WRITE or require_auth_for_reads
+    return route.access is not Access.READ or require_auth_for_reads
 
 
 def match(method: str, path: str) -> Route | None:

@@ -18,12 +18,14 @@ class Action(StrEnum):
     READ = "read"
     INGEST = "ingest"  # create metrics and events
     DELETE = "delete"
+    ADMINISTER = "administer"  # operational views such as ingest rejections
 
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.READ: frozenset(Role),
     Action.INGEST: frozenset({Role.SERVICE, Role.ANALYST, Role.ADMIN}),
     Action.DELETE: frozenset({Role.ADMIN}),
+    Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 
 

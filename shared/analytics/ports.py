@@ -2,29 +2,58 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
 from analytics.schemas.events import EventFilters, EventResponse
+from analytics.schemas.ingest import Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricFilters, MetricResponse
 
 # (id, created): created is False when the idempotency key was stored before.
 InsertOutcome = tuple[uuid.UUID, bool]
 
+# (id, service_name, metric_type, metric_name, metric_value, metric_unit, dimensions, timestamp, date,
+#  meta, idempotency_key): the column order of analytics.db.metric_store.COLUMNS.
+MetricRow = tuple[
+    uuid.UUID,
+    str,
+    str,
+    str,
+    float,
+    str | None,
+    dict[str, Any],
+    dt.datetime,
+    dt.date,
+    dict[str, Any],
+    str | None,
+]
+# (id, event_name, user_id, properties, timestamp, idempotency_key)
+EventRow = tuple[uuid.UUID, str, str | None, dict[str, Any], dt.datetime, str | None]
+
 
 class MetricStore(Protocol):
-    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[InsertOutcome]: ...
+    def insert_many(self, rows: Sequence[MetricRow]) -> list[InsertOutcome]: ...
+    def store_many(self, rows: Sequence[MetricRow]) -> int: ...
     def get(self, metric_id: uuid.UUID) -> MetricResponse | None: ...
     def delete(self, metric_id: uuid.UUID) -> bool: ...
     def find(self, filters: MetricFilters, skip: int, limit: int) -> tuple[list[MetricResponse], int]: ...
 
 
 class EventStore(Protocol):
-    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[InsertOutcome]: ...
+    def insert_many(self, rows: Sequence[EventRow]) -> list[InsertOutcome]: ...
+    def store_many(self, rows: Sequence[EventRow]) -> int: ...
     def get(self, event_id: uuid.UUID) -> EventResponse | None: ...
     def find(self, filters: EventFilters, skip: int, limit: int) -> tuple[list[EventResponse], int]: ...
+
+
+class RejectionStore(Protocol):
+    def add_many(self, rejections: Sequence[Rejection]) -> None: ...
+    def find(
+        self, filters: RejectionFilters, skip: int, limit: int
+    ) -> tuple[list[RejectionResponse], int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -35,6 +64,9 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> EventStore: ...
+
+    @property
+    def rejections(self) -> RejectionStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

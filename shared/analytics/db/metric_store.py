@@ -1,18 +1,164 @@
-"""Metrics in PostgreSQL."""
+"""Metrics in PostgreSQL: bulk loading with idempotency keys and rollups kept in step, and reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from analytics.db.idempotent_insert import insert_idempotent
+from analytics.db.bulk_load import copy_to_staging
 from analytics.db.models import Metric
 from analytics.ports import InsertOutcome
 from analytics.schemas.metrics import MetricFilters, MetricResponse
+
+# The order of a metric row as the domain hands it over (analytics.services.metrics.to_row).
+COLUMNS = (
+    "id",
+    "service_name",
+    "metric_type",
+    "metric_name",
+    "metric_value",
+    "metric_unit",
+    "dimensions",
+    "timestamp",
+    "date",
+    "meta",
+    "idempotency_key",
+)
+
+STAGING_DDL = """
+CREATE TEMP TABLE IF NOT EXISTS metric_staging (
+  ord integer NOT NULL,
+  id uuid NOT NULL,
+  service_name service_name_enum NOT NULL,
+  metric_type metric_type_enum NOT NULL,
+  metric_name varchar(255) NOT NULL,
+  metric_value double precision NOT NULL,
+  metric_unit varchar(50),
+  dimensions jsonb NOT NULL,
+  "timestamp" timestamptz NOT NULL,
+  date date NOT NULL,
+  meta jsonb NOT NULL,
+  idempotency_key varchar(255)
+) ON COMMIT DELETE ROWS
+"""
+
+# Keys first (one row per key, the first occurrence wins), then the metrics whose key is new or
+# absent, then the hourly and daily rollups of exactly those rows: one statement, one snapshot.
+STORE = """
+WITH new_keys AS (
+  INSERT INTO metric_keys (idempotency_key, metric_id, metric_timestamp)
+  SELECT DISTINCT ON (idempotency_key) idempotency_key, id, "timestamp"
+  FROM metric_staging WHERE idempotency_key IS NOT NULL
+  ORDER BY idempotency_key, ord
+  ON CONFLICT DO NOTHING
+  RETURNING idempotency_key, metric_id
+), inserted AS (
+  INSERT INTO metrics (id, service_name, metric_type, metric_name, metric_value, metric_unit,
+                       dimensions, "timestamp", date, meta, idempotency_key)
+  SELECT id, service_name, metric_type, metric_name, metric_value, metric_unit,
+         dimensions, "timestamp", date, meta, idempotency_key
+  FROM metric_staging s
+  WHERE s.idempotency_key IS NULL OR s.id IN (SELECT metric_id FROM new_keys)
+  RETURNING id, metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
+            "timestamp", metric_value
+), per_hour_bucket AS (
+  SELECT metric_name, service_name, metric_type, unit, date_trunc('hour', "timestamp", 'UTC') AS hour,
+         sketch_bucket(metric_value) AS bucket, count(*) AS n, sum(metric_value) AS total,
+         min(metric_value) AS low, max(metric_value) AS high, sum(metric_value * metric_value) AS squares
+  FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
+), per_day_bucket AS (
+  SELECT metric_name, service_name, metric_type, unit, (hour AT TIME ZONE 'UTC')::date AS day, bucket,
+         sum(n) AS n, sum(total) AS total, min(low) AS low, max(high) AS high, sum(squares) AS squares
+  FROM per_hour_bucket GROUP BY 1, 2, 3, 4, 5, 6
+), hourly AS (
+  INSERT INTO metric_rollups_hourly AS r
+    (metric_name, service_name, metric_type, unit, bucket_start, count, sum, min, max, sum_squares, sketch)
+  SELECT metric_name, service_name, metric_type, unit, hour, sum(n), sum(total), min(low), max(high),
+         sum(squares), jsonb_object_agg(bucket, n)
+  FROM per_hour_bucket GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT (metric_name, service_name, metric_type, unit, bucket_start) DO UPDATE SET
+    count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
+    max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
+    sketch = sketch_merge(r.sketch, excluded.sketch)
+), daily AS (
+  INSERT INTO metric_rollups_daily AS r
+    (metric_name, service_name, metric_type, unit, day, count, sum, min, max, sum_squares, sketch)
+  SELECT metric_name, service_name, metric_type, unit, day, sum(n), sum(total), min(low), max(high),
+         sum(squares), jsonb_object_agg(bucket, n)
+  FROM per_day_bucket GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
+    count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
+    max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
+    sketch = sketch_merge(r.sketch, excluded.sketch)
+)
+"""
+
+# Each staged row's stored id (a repeated key maps to the first stored row) and whether it is new;
+# `metric_keys` here is the snapshot before the statement, `new_keys` what it added.
+STORE_REPORTING_EACH_ROW = (
+    STORE
+    + """
+SELECT coalesce(n.metric_id, k.metric_id, s.id) AS id, i.id IS NOT NULL AS created
+FROM metric_staging s
+LEFT JOIN inserted i ON i.id = s.id
+LEFT JOIN new_keys n ON n.idempotency_key = s.idempotency_key
+LEFT JOIN metric_keys k ON k.idempotency_key = s.idempotency_key
+ORDER BY s.ord
+"""
+)
+
+STORE_COUNTING = STORE + "SELECT count(*) FROM inserted"
+
+# Deleting a metric rebuilds the rollup rows it was part of from the raw rows that remain.
+REBUILD_ROLLUPS = """
+WITH gone AS (
+  DELETE FROM metrics WHERE id = :id
+  RETURNING metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, "timestamp"
+), clear_hour AS (
+  DELETE FROM metric_rollups_hourly r USING gone g
+  WHERE (r.metric_name, r.service_name, r.metric_type, r.unit, r.bucket_start)
+      = (g.metric_name, g.service_name, g.metric_type, g.unit, date_trunc('hour', g."timestamp", 'UTC'))
+), clear_day AS (
+  DELETE FROM metric_rollups_daily r USING gone g
+  WHERE (r.metric_name, r.service_name, r.metric_type, r.unit, r.day)
+      = (g.metric_name, g.service_name, g.metric_type, g.unit, (g."timestamp" AT TIME ZONE 'UTC')::date)
+)
+SELECT metric_name, service_name, metric_type, unit, "timestamp" FROM gone
+"""
+
+REFILL = """
+WITH remaining AS (
+  SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, "timestamp", metric_value
+  FROM metrics
+  WHERE metric_name = :metric_name AND service_name = :service_name AND metric_type = :metric_type
+    AND coalesce(metric_unit, '') = :unit AND "timestamp" >= :start AND "timestamp" < :end
+), per_bucket AS (
+  SELECT metric_name, service_name, metric_type, unit, {bucket_expression} AS bucket_key,
+         sketch_bucket(metric_value) AS bucket, count(*) AS n, sum(metric_value) AS total,
+         min(metric_value) AS low, max(metric_value) AS high, sum(metric_value * metric_value) AS squares
+  FROM remaining GROUP BY 1, 2, 3, 4, 5, 6
+)
+INSERT INTO {table} (metric_name, service_name, metric_type, unit, {key_column},
+                     count, sum, min, max, sum_squares, sketch)
+SELECT metric_name, service_name, metric_type, unit, bucket_key, sum(n), sum(total), min(low), max(high),
+       sum(squares), jsonb_object_agg(bucket, n)
+FROM per_bucket GROUP BY 1, 2, 3, 4, 5
+"""
+REFILL_HOUR = REFILL.format(
+    table="metric_rollups_hourly",
+    key_column="bucket_start",
+    bucket_expression="date_trunc('hour', \"timestamp\", 'UTC')",
+)
+REFILL_DAY = REFILL.format(
+    table="metric_rollups_daily",
+    key_column="day",
+    bucket_expression="(\"timestamp\" AT TIME ZONE 'UTC')::date",
+)
 
 
 def to_response(row: Metric) -> MetricResponse:
@@ -54,16 +200,37 @@ class SqlMetricStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[InsertOutcome]:
-        return insert_idempotent(self._session, Metric, rows)
+    def insert_many(self, rows: Sequence[Sequence[Any]]) -> list[InsertOutcome]:
+        if not rows:
+            return []
+        copy_to_staging(self._session, STAGING_DDL, "metric_staging", COLUMNS, rows)
+        return [
+            (row_id, created) for row_id, created in self._session.execute(text(STORE_REPORTING_EACH_ROW))
+        ]
+
+    def store_many(self, rows: Sequence[Sequence[Any]]) -> int:
+        """Like insert_many, answering only how many rows were new (the ingest queue's path)."""
+        if not rows:
+            return 0
+        copy_to_staging(self._session, STAGING_DDL, "metric_staging", COLUMNS, rows)
+        return int(self._session.execute(text(STORE_COUNTING)).scalar_one())
 
     def get(self, metric_id: uuid.UUID) -> MetricResponse | None:
-        row = self._session.get(Metric, metric_id)
+        row = self._session.scalars(select(Metric).where(Metric.id == metric_id)).first()
         return to_response(row) if row is not None else None
 
     def delete(self, metric_id: uuid.UUID) -> bool:
-        result = self._session.execute(delete(Metric).where(Metric.id == metric_id).returning(Metric.id))
-        return result.first() is not None
+        gone = self._session.execute(text(REBUILD_ROLLUPS), {"id": metric_id}).mappings().first()
+        if gone is None:
+            return False
+        series = {key: gone[key] for key in ("metric_name", "service_name", "metric_type", "unit")}
+        hour = gone["timestamp"].astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        self._session.execute(
+            text(REFILL_HOUR), {**series, "start": hour, "end": hour + dt.timedelta(hours=1)}
+        )
+        day = hour.replace(hour=0)
+        self._session.execute(text(REFILL_DAY), {**series, "start": day, "end": day + dt.timedelta(days=1)})
+        return True
 
     def find(self, filters: MetricFilters, skip: int, limit: int) -> tuple[list[MetricResponse], int]:
         where = conditions(filters)

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Boolean,
+    Computed,
     Date,
     DateTime,
     Double,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -72,56 +75,127 @@ def updated_at() -> Mapped[dt.datetime]:
 
 
 class Metric(Base):
+    """A raw measurement; partitioned by month of `timestamp` (see analytics.db.partitions)."""
+
     __tablename__ = "metrics"
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    service_name: Mapped[ServiceName] = mapped_column(pg_enum(ServiceName, "service_name_enum"), index=True)
-    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"), index=True)
-    metric_name: Mapped[str] = mapped_column(String(255), index=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    service_name: Mapped[ServiceName] = mapped_column(pg_enum(ServiceName, "service_name_enum"))
+    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"))
+    metric_name: Mapped[str] = mapped_column(String(255))
     metric_value: Mapped[float] = mapped_column(Double)
     metric_unit: Mapped[str | None] = mapped_column(String(50))
     dimensions: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
     meta: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = created_at()
 
     __table_args__ = (
-        Index("ix_metrics_service_type_date", "service_name", "metric_type", "date"),
-        Index("ix_metrics_name_date", "metric_name", "date"),
-        Index("ix_metrics_dimensions", "dimensions", postgresql_using="gin"),
-        Index(
-            "uq_metrics_idempotency_key",
-            "idempotency_key",
-            unique=True,
-            postgresql_where=text("idempotency_key IS NOT NULL"),
-        ),
+        Index("ix_metrics_name_timestamp", "metric_name", "timestamp"),
+        Index("ix_metrics_service_type_timestamp", "service_name", "metric_type", "timestamp"),
+        Index("ix_metrics_timestamp", "timestamp"),
+        {"postgresql_partition_by": 'RANGE ("timestamp")'},
     )
 
 
+class MetricKey(Base):
+    """Idempotency keys of stored metrics: one row per key, across every partition."""
+
+    __tablename__ = "metric_keys"
+
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    metric_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    metric_timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RollupKey:
+    """The series a rollup row sums up: (service, type, name, unit)."""
+
+    metric_name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    service_name: Mapped[ServiceName] = mapped_column(
+        pg_enum(ServiceName, "service_name_enum"), primary_key=True
+    )
+    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(50), primary_key=True, server_default=text("''"))
+    count: Mapped[int] = mapped_column(BigInteger)
+    sum: Mapped[float] = mapped_column(Double)
+    min: Mapped[float] = mapped_column(Double)
+    max: Mapped[float] = mapped_column(Double)
+    sum_squares: Mapped[float] = mapped_column(Double)
+    # {bucket: count} of analytics.sketch
+    sketch: Mapped[dict[str, int]] = mapped_column(JSONB)
+
+
+class MetricRollupHourly(RollupKey, Base):
+    __tablename__ = "metric_rollups_hourly"
+
+    bucket_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True, index=True)
+
+
+def quantile_column(q: int) -> Mapped[float | None]:
+    return mapped_column(Double, Computed(f"sketch_quantile(sketch, 0.{q})", persisted=True))
+
+
+class MetricRollupDaily(RollupKey, Base):
+    """UTC days, with the sketch's quantiles kept beside it for long-range daily answers."""
+
+    __tablename__ = "metric_rollups_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+    p50: Mapped[float | None] = quantile_column(50)
+    p90: Mapped[float | None] = quantile_column(90)
+    p95: Mapped[float | None] = quantile_column(95)
+    p99: Mapped[float | None] = quantile_column(99)
+
+
 class Event(Base):
-    """A tracked user event (spec/004)."""
+    """A tracked user event (spec/004); partitioned by month of `timestamp`."""
 
     __tablename__ = "events"
 
-    id: Mapped[uuid.UUID] = uuid_pk()
-    event_name: Mapped[str] = mapped_column(String(255), index=True)
-    user_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    event_name: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str | None] = mapped_column(String(255))
     properties: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = created_at()
 
     __table_args__ = (
         Index("ix_events_name_timestamp", "event_name", "timestamp"),
-        Index(
-            "uq_events_idempotency_key",
-            "idempotency_key",
-            unique=True,
-            postgresql_where=text("idempotency_key IS NOT NULL"),
-        ),
+        Index("ix_events_user_timestamp", "user_id", "timestamp"),
+        Index("ix_events_timestamp", "timestamp"),
+        {"postgresql_partition_by": 'RANGE ("timestamp")'},
     )
+
+
+class EventKey(Base):
+    __tablename__ = "event_keys"
+
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    event_timestamp: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IngestRejection(Base):
+    """An item from the ingest queue that failed validation, kept with its reason."""
+
+    __tablename__ = "ingest_rejections"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    message_id: Mapped[str] = mapped_column(String(255))
+    # The item's position in its message; -1 when the whole message was unreadable.
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # metric, event or message
+    raw: Mapped[str] = mapped_column(Text)
+    reason: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    received_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+    __table_args__ = (UniqueConstraint("message_id", "position"),)
 
 
 class Dashboard(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
 from analytics.db.metric_store import SqlMetricStore
+from analytics.db.rejection_store import SqlRejectionStore
 from analytics.errors import Unavailable
 
 
@@ -19,6 +20,7 @@ class SqlUnitOfWork:
         self._session.begin()
         self.metrics = SqlMetricStore(self._session)
         self.events = SqlEventStore(self._session)
+        self.rejections = SqlRejectionStore(self._session)
         return self
 
     def __exit__(

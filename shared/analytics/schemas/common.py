@@ -27,6 +27,21 @@ def _flat(value: dict[str, Any]) -> dict[str, Any]:
 FlatObject = Annotated[dict[str, Any], AfterValidator(_flat)]
 
 
+def reject_nul(data: Any) -> Any:
+    """PostgreSQL text and jsonb cannot hold the NUL character: refuse it at the door, not in the database."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise ValueError("text must not contain the NUL character (\\u0000)")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            reject_nul(key)
+            reject_nul(value)
+    elif isinstance(data, list):
+        for value in data:
+            reject_nul(value)
+    return data
+
+
 def as_utc(value: dt.datetime) -> dt.datetime:
     """Naive timestamps are taken as UTC; aware ones are converted to UTC."""
     if value.tzinfo is None:

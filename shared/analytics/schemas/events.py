@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from analytics.schemas.common import Name, UtcDatetime
+from analytics.schemas.common import Name, UtcDatetime, reject_nul
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "event_name": "user_signup",
@@ -26,6 +26,8 @@ class EventCreate(BaseModel):
     properties: dict[str, Any] = Field(default_factory=dict)
     timestamp: UtcDatetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
+
+    _no_nul = model_validator(mode="before")(reject_nul)
 
 
 class EventBulkCreate(BaseModel):

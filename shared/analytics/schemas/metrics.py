@@ -6,12 +6,22 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from analytics.enums import MetricType, ServiceName
-from analytics.schemas.common import FlatObject, Name, UtcDatetime
+from analytics.schemas.common import FlatObject, Name, UtcDatetime, reject_nul
 
-MetricValue = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+# Bounded so that sums of squares in the rollups stay finite.
+MAX_MAGNITUDE = 1e100
+
+
+def _bounded(value: float) -> float:
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError("must be between -1e100 and 1e100")
+    return value
+
+
+MetricValue = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_bounded)]
 
 METRIC_EXAMPLE: dict[str, Any] = {
     "service_name": "partners_crm",
@@ -44,6 +54,8 @@ class MetricCreate(BaseModel):
     )
     meta: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
+
+    _no_nul = model_validator(mode="before")(reject_nul)
 
 
 class MetricBulkCreate(BaseModel):

@@ -8,21 +8,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import UnitOfWork
+from analytics.ports import EventRow, UnitOfWork
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.services.bulk import check_items, summarize
 
 
-def to_row(event: EventCreate, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "event_name": event.event_name,
-        "user_id": event.user_id,
-        "properties": event.properties,
-        "timestamp": event.timestamp or now,
-        "idempotency_key": event.idempotency_key,
-    }
+def to_row(event: EventCreate, default_time: dt.datetime, default_key: str | None = None) -> EventRow:
+    return (
+        uuid.uuid4(),
+        event.event_name,
+        event.user_id,
+        event.properties,
+        event.timestamp or default_time,
+        event.idempotency_key or default_key,
+    )
 
 
 def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bool]:

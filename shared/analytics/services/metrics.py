@@ -8,27 +8,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import UnitOfWork
+from analytics.ports import MetricRow, UnitOfWork
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 from analytics.services.bulk import check_items, summarize
 
 
-def to_row(metric: MetricCreate, now: dt.datetime) -> dict[str, Any]:
-    timestamp = metric.timestamp or now
-    return {
-        "id": uuid.uuid4(),
-        "service_name": metric.service_name,
-        "metric_type": metric.metric_type,
-        "metric_name": metric.metric_name,
-        "metric_value": metric.value,
-        "metric_unit": metric.unit,
-        "dimensions": metric.dimensions,
-        "timestamp": timestamp,
-        "date": timestamp.astimezone(dt.UTC).date(),
-        "meta": metric.meta,
-        "idempotency_key": metric.idempotency_key,
-    }
+def to_row(metric: MetricCreate, default_time: dt.datetime, default_key: str | None = None) -> MetricRow:
+    """The stored row: timestamp defaults to `default_time`; `date` is the timestamp's UTC date."""
+    timestamp = metric.timestamp or default_time
+    return (
+        uuid.uuid4(),
+        metric.service_name.value,
+        metric.metric_type.value,
+        metric.metric_name,
+        metric.value,
+        metric.unit or None,
+        metric.dimensions,
+        timestamp,
+        timestamp.astimezone(dt.UTC).date(),
+        metric.meta,
+        metric.idempotency_key or default_key,
+    )
 
 
 def create_metric(uow: UnitOfWork, metric: MetricCreate) -> tuple[MetricResponse, bool]:

@@ -1,0 +1,66 @@
+"""Retention and partition upkeep in PostgreSQL (run daily by the scheduler)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from analytics.db.engine import get_engine
+from analytics.db.partitions import (
+    PARTITIONED_TABLES,
+    drop_months_before,
+    ensure_month,
+    ensure_months,
+    month_start,
+    months_ahead,
+)
+from analytics.errors import Unavailable
+from analytics.schemas.maintenance import RetentionReport
+
+KEY_TABLES = {"metrics": ("metric_keys", "metric_timestamp"), "events": ("event_keys", "event_timestamp")}
+
+
+def _adopt_default_rows(connection: Connection, table: str, cutoff: dt.date) -> list[str]:
+    """Gives the months that landed in the default partition their own partitions (expired rows go)."""
+    connection.execute(text(f'DELETE FROM {table}_default WHERE "timestamp" < :cutoff'), {"cutoff": cutoff})
+    stray_months = connection.execute(
+        text(f"SELECT DISTINCT date_trunc('month', \"timestamp\", 'UTC')::date FROM {table}_default")
+    ).scalars()
+    return [
+        f"{table}_p{month:%Y_%m}" for month in sorted(stray_months) if ensure_month(connection, table, month)
+    ]
+
+
+def apply_retention(
+    today: dt.date, retention_days: int, sync_log_days: int, months_to_create: int
+) -> RetentionReport:
+    """Drops raw data older than the retention window, keeps rollups, prepares the coming months."""
+    cutoff = today - dt.timedelta(days=retention_days)
+    sync_cutoff = today - dt.timedelta(days=sync_log_days)
+    report = RetentionReport(cutoff=cutoff)
+    try:
+        with get_engine().begin() as connection:
+            for table in PARTITIONED_TABLES:
+                report.dropped.extend(drop_months_before(connection, table, cutoff))
+                report.created.extend(_adopt_default_rows(connection, table, cutoff))
+                report.created.extend(
+                    ensure_months(
+                        connection, table, month_start(today), months_ahead(today, months_to_create)
+                    )
+                )
+                key_table, time_column = KEY_TABLES[table]
+                deleted = connection.execute(
+                    text(f"DELETE FROM {key_table} WHERE {time_column} < :cutoff"), {"cutoff": cutoff}
+                )
+                report.keys_deleted += deleted.rowcount
+            report.sync_logs_deleted = connection.execute(
+                text("DELETE FROM data_syncs WHERE created_at < :cutoff"), {"cutoff": sync_cutoff}
+            ).rowcount
+            report.rejections_deleted = connection.execute(
+                text("DELETE FROM ingest_rejections WHERE received_at < :cutoff"), {"cutoff": sync_cutoff}
+            ).rowcount
+    except (OperationalError, InterfaceError) as exc:
+        raise Unavailable("the database is unreachable; retention will run again") from exc
+    return report

@@ -1,0 +1,16 @@
+"""What a maintenance run did."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class RetentionReport(BaseModel):
+    cutoff: dt.date = Field(description="Raw rows older than this day are gone (whole months at a time)")
+    dropped: list[str] = Field(default_factory=list, description="Partitions dropped")
+    created: list[str] = Field(default_factory=list, description="Partitions created")
+    keys_deleted: int = 0
+    sync_logs_deleted: int = 0
+    rejections_deleted: int = 0

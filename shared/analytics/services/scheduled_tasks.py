@@ -1,0 +1,36 @@
+"""Built-in tasks that EventBridge rules name in their input (`{"task": "retention"}`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from analytics.errors import InvalidRequest
+from analytics.settings import get_settings
+
+SYNC_LOG_RETENTION_DAYS = 365  # spec/001: sync logs are kept for one year
+PARTITION_MONTHS_AHEAD = 3
+
+
+def retention() -> BaseModel:
+    """Raw metrics and events older than ANALYTICS_RETENTION_DAYS go; rollups stay forever."""
+    from analytics.db.maintenance import apply_retention
+
+    return apply_retention(
+        today=dt.datetime.now(dt.UTC).date(),
+        retention_days=get_settings().ANALYTICS_RETENTION_DAYS,
+        sync_log_days=SYNC_LOG_RETENTION_DAYS,
+        months_to_create=PARTITION_MONTHS_AHEAD,
+    )
+
+
+TASKS: dict[str, Callable[[], BaseModel]] = {"retention": retention}
+
+
+def run_task(name: str) -> BaseModel:
+    task = TASKS.get(name)
+    if task is None:
+        raise InvalidRequest(f"unknown task {name!r}; known tasks: {', '.join(sorted(TASKS))}")
+    return task()
