@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import jsii
-from aws_cdk import Duration, RemovalPolicy, aws_apigateway, aws_apigatewayv2, aws_ec2, aws_lambda, aws_logs
+from aws_cdk import Duration, RemovalPolicy, aws_apigateway, aws_apigatewayv2, aws_lambda, aws_logs
 from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
@@ -22,8 +22,7 @@ from analytics_infra.constants import (
     HANDLER,
     LOG_RETENTION,
 )
-from analytics_infra.database import Database
-from analytics_infra.function import AnalyticsFunction
+from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
 from analytics_infra.nag import acknowledge
 from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token
 
@@ -59,12 +58,12 @@ class AccessLogSettings:
         return aws_apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))
 
 
-def function_code(spec: ApiFunction) -> tuple[aws_lambda.Code, str]:
+def api_function_code(spec: ApiFunction) -> tuple[aws_lambda.Code, str]:
     """The asset and handler of an API function. The docs function reads its siblings' handler
     modules at run time to merge their OpenAPI schemas, so its asset is the whole functions folder."""
     if spec.name == DOCS_FUNCTION:
         return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=CACHE_FILES), DOCS_HANDLER
-    return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR / spec.name), exclude=CACHE_FILES), HANDLER
+    return function_code(spec.name), HANDLER
 
 
 class Api(Construct):
@@ -74,11 +73,7 @@ class Api(Construct):
         construct_id: str,
         *,
         config: StackConfig,
-        layer: aws_lambda.ILayerVersion,
-        vpc: aws_ec2.IVpc,
-        subnets: aws_ec2.SubnetSelection,
-        database: Database,
-        environment: dict[str, str],
+        platform: FunctionPlatform,
     ) -> None:
         super().__init__(scope, construct_id)
         self.http_api = aws_apigatewayv2.HttpApi(
@@ -99,33 +94,26 @@ class Api(Construct):
             ),
         )
 
-        function_environment = {
-            **environment,
+        auth_environment = {
             "JWT_ISSUER": config.jwt_issuer,
             "JWT_AUDIENCE": config.jwt_audience,
             "REQUIRE_AUTH_FOR_READS": str(config.require_auth_for_reads).lower(),
         }
         self.functions: dict[str, AnalyticsFunction] = {}
         for spec in API_FUNCTIONS:
-            code, handler = function_code(spec)
-            uses_database = spec.name not in FUNCTIONS_WITHOUT_DATABASE
-            function = AnalyticsFunction(
+            code, handler = api_function_code(spec)
+            self.functions[spec.name] = AnalyticsFunction(
                 self,
                 spec.name,
+                platform=platform,
                 description=spec.description,
                 code=code,
                 handler=handler,
                 memory_mb=spec.memory_mb,
                 timeout=Duration.seconds(spec.timeout_seconds),
-                layer=layer,
-                vpc=vpc,
-                subnets=subnets,
-                log_level=config.log_level,
-                environment={**function_environment, **(database.environment if uses_database else {})},
+                uses_database=spec.name not in FUNCTIONS_WITHOUT_DATABASE,
+                environment=auth_environment,
             )
-            if uses_database:
-                database.allow_connections(function.function)
-            self.functions[spec.name] = function
 
         authorizer = HttpJwtAuthorizer(
             "Jwt", jwt_issuer=config.jwt_issuer, jwt_audience=[config.jwt_audience]

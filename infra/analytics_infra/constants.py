@@ -38,7 +38,7 @@ DB_MAX_CAPACITY_ACU = 4
 DB_BACKUP_RETENTION = Duration.days(7)
 
 # The migration function: DDL on a large table may take minutes.
-MIGRATE_FUNCTION_DIR = FUNCTIONS_DIR / "migrate"
+MIGRATE_FUNCTION = "migrate"
 MIGRATE_MEMORY_MB = 512
 MIGRATE_TIMEOUT = Duration.minutes(10)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aws_cdk import (
     CustomResource,
     FileSystem,
     RemovalPolicy,
     Stack,
-    aws_ec2,
     aws_lambda,
     aws_logs,
     custom_resources,
@@ -16,15 +17,13 @@ from constructs import Construct
 
 from analytics_infra.constants import (
     CACHE_FILES,
-    HANDLER,
     LOG_RETENTION,
-    MIGRATE_FUNCTION_DIR,
+    MIGRATE_FUNCTION,
     MIGRATE_MEMORY_MB,
     MIGRATE_TIMEOUT,
     MIGRATIONS_DIR,
 )
-from analytics_infra.database import Database
-from analytics_infra.function import AnalyticsFunction
+from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
 from analytics_infra.nag import acknowledge
 
 
@@ -43,28 +42,19 @@ class Migration(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        layer: aws_lambda.ILayerVersion,
-        vpc: aws_ec2.IVpc,
-        subnets: aws_ec2.SubnetSelection,
-        log_level: str,
-        database: Database,
+        platform: FunctionPlatform,
     ) -> None:
         super().__init__(scope, construct_id)
         self.handler = AnalyticsFunction(
             self,
-            "migrate",
+            MIGRATE_FUNCTION,
+            # It needs the database and nothing else of the stack's resources.
+            platform=replace(platform, environment={}),
             description="Database migrations, run on every deploy that changes them",
-            code=aws_lambda.Code.from_asset(str(MIGRATE_FUNCTION_DIR), exclude=CACHE_FILES),
-            handler=HANDLER,
+            code=function_code(MIGRATE_FUNCTION),
             memory_mb=MIGRATE_MEMORY_MB,
             timeout=MIGRATE_TIMEOUT,
-            layer=layer,
-            vpc=vpc,
-            subnets=subnets,
-            log_level=log_level,
-            environment=database.environment,
         )
-        database.allow_connections(self.handler.function)
         provider = custom_resources.Provider(
             self,
             "Provider",
@@ -81,7 +71,7 @@ class Migration(Construct):
             properties={"MigrationsHash": migrations_hash()},
         )
         # The writer instance and the proxy's target must exist before the first migration connects.
-        schema.node.add_dependency(database)
+        schema.node.add_dependency(platform.database)
         self.schema_version = schema.get_att_string("Version")
 
         acknowledge(

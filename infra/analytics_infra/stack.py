@@ -10,6 +10,7 @@ from constructs import Construct
 from analytics_infra.api import Api
 from analytics_infra.config import StackConfig
 from analytics_infra.database import Database
+from analytics_infra.function import FunctionPlatform
 from analytics_infra.layer import DomainLayer
 from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
@@ -29,34 +30,24 @@ class AnalyticsStack(Stack):
             cluster_subnets=network.data_subnets,
             deletion_protection=config.deletion_protection,
         )
-        layer = DomainLayer(self, "DomainLayer").layer
-        messaging = Messaging(self, "Messaging")
+        self.messaging = Messaging(self, "Messaging")
         reports = ReportsStorage(self, "Reports", expiry_days=config.reports_expiry_days)
-
-        # Names only for now: the functions that use the queue, the bucket or the bus get their grants
-        # together with the code that uses them.
-        api = Api(
-            self,
-            "Api",
-            config=config,
-            layer=layer,
-            vpc=network.vpc,
-            subnets=network.app_subnets,
-            database=database,
-            environment={**messaging.environment, **reports.environment},
-        )
-        migration = Migration(
-            self,
-            "Migration",
-            layer=layer,
+        # Every function gets the names of the queue, the bucket and the bus; only the functions that
+        # use one get a grant on it, together with the code that uses it.
+        platform = FunctionPlatform(
+            layer=DomainLayer(self, "DomainLayer").layer,
             vpc=network.vpc,
             subnets=network.app_subnets,
             log_level=config.log_level,
             database=database,
+            environment={**self.messaging.environment, **reports.environment},
         )
 
-        CfnOutput(self, "ApiUrl", value=api.stage.url)
+        self.api = Api(self, "Api", config=config, platform=platform)
+        migration = Migration(self, "Migration", platform=platform)
+
+        CfnOutput(self, "ApiUrl", value=self.api.stage.url)
         CfnOutput(self, "SchemaVersion", value=migration.schema_version)
-        CfnOutput(self, "IngestQueueUrl", value=messaging.ingest_queue.queue_url)
+        CfnOutput(self, "IngestQueueUrl", value=self.messaging.ingest_queue.queue_url)
         CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
-        CfnOutput(self, "EventBusName", value=messaging.event_bus.event_bus_name)
+        CfnOutput(self, "EventBusName", value=self.messaging.event_bus.event_bus_name)

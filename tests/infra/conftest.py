@@ -13,7 +13,9 @@ import pytest
 # jsii prints a banner about the Node.js version on every start; it says nothing about the stack.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
+from aws_cdk import CfnElement
 from aws_cdk.assertions import Template
+from constructs import IConstruct
 
 from analytics_infra.application import build_app
 from analytics_infra.constants import REPO_ROOT, STACK_NAME
@@ -21,6 +23,12 @@ from analytics_infra.stack import AnalyticsStack
 
 # No pip install in tests: the layer's asset is referenced, not built.
 SKIP_BUNDLING: dict[str, Any] = {"aws:cdk:bundling-stacks": []}
+
+
+def actions_of(statement: dict[str, Any]) -> list[str]:
+    """A policy statement's actions: CloudFormation allows one as a string or several as a list."""
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,36 @@ class Synth:
 
     def resources(self, resource_type: str) -> dict[str, Any]:
         return dict(self.template.find_resources(resource_type))
+
+    def logical_id(self, construct: IConstruct) -> str:
+        """The template's name of a construct's CloudFormation resource (an L2's default child)."""
+        element = construct.node.default_child or construct
+        assert isinstance(element, CfnElement), construct.node.path
+        return self.stack.get_logical_id(element)
+
+    def role_statements(self, role_id: str) -> list[dict[str, Any]]:
+        """Every statement of the inline policies attached to the role."""
+        return [
+            statement
+            for policy in self.resources("AWS::IAM::Policy").values()
+            if {"Ref": role_id} in policy["Properties"]["Roles"]
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        ]
+
+    def allowed_actions(self, role_id: str, resource: object) -> set[str]:
+        """The actions the role's policies allow on exactly this resource (a template reference)."""
+        actions: set[str] = set()
+        for statement in self.role_statements(role_id):
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            if statement["Effect"] == "Allow" and resource in resources:
+                actions.update(actions_of(statement))
+        return actions
+
+    def role_actions(self, role_id: str) -> set[str]:
+        """The actions the role's policies mention, on any resource."""
+        return {action for statement in self.role_statements(role_id) for action in actions_of(statement)}
 
 
 def synthesize(**context: Any) -> Synth:

@@ -22,13 +22,12 @@ DATABASE_VARIABLES = {"DB_SECRET_ARN", "DB_HOST"}
 
 
 def api_functions(synth: Synth) -> dict[str, dict[str, Any]]:
-    """API function properties by group name (logical ids are `Api<name>Function...`)."""
-    found = {}
-    for logical_id, resource in synth.resources("AWS::Lambda::Function").items():
-        for spec in API_FUNCTIONS:
-            if logical_id.startswith(f"Api{spec.name}Function"):
-                found[spec.name] = resource["Properties"]
-    return found
+    """API function properties by group name."""
+    functions = synth.resources("AWS::Lambda::Function")
+    return {
+        name: functions[synth.logical_id(function.function)]["Properties"]
+        for name, function in synth.stack.api.functions.items()
+    }
 
 
 def test_one_function_per_api_group(default_synth: Synth) -> None:
