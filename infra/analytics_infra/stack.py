@@ -11,6 +11,7 @@ from analytics_infra.api import Api
 from analytics_infra.config import StackConfig
 from analytics_infra.database import Database
 from analytics_infra.function import FunctionPlatform
+from analytics_infra.ingest import IngestConsumer
 from analytics_infra.layer import DomainLayer
 from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
@@ -44,6 +45,7 @@ class AnalyticsStack(Stack):
         )
 
         self.api = Api(self, "Api", config=config, platform=platform)
+        self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
