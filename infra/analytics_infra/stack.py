@@ -16,6 +16,7 @@ from analytics_infra.layer import DomainLayer
 from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
 from analytics_infra.network import Network
+from analytics_infra.producers import IngestProducerPolicy
 from analytics_infra.storage import ReportsStorage
 
 
@@ -46,10 +47,17 @@ class AnalyticsStack(Stack):
 
         self.api = Api(self, "Api", config=config, platform=platform)
         self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
+        self.producer_policy = IngestProducerPolicy(self, "IngestProducer", queue=self.messaging.ingest_queue)
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
         CfnOutput(self, "SchemaVersion", value=migration.schema_version)
         CfnOutput(self, "IngestQueueUrl", value=self.messaging.ingest_queue.queue_url)
+        CfnOutput(
+            self,
+            "IngestProducerPolicyArn",
+            value=self.producer_policy.policy.managed_policy_arn,
+            description="Attach to a sibling service's role to let it send to the ingest queue",
+        )
         CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
         CfnOutput(self, "EventBusName", value=self.messaging.event_bus.event_bus_name)

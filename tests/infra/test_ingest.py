@@ -1,14 +1,16 @@
-"""The ingest path: the queue's consumer, its event source, and who may receive."""
+"""The ingest path: the queue's consumer, its event source, and who may send and receive."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import aws_sqs
-from aws_cdk.assertions import Match
+import pytest
+from aws_cdk import App, Stack, aws_kms, aws_sqs
+from aws_cdk.assertions import Match, Template
 
 from analytics_infra.constants import HANDLER, INGEST_BATCH_SIZE, INGEST_MAX_BATCHING_WINDOW
-from tests.infra.conftest import Synth
+from analytics_infra.producers import IngestProducerPolicy
+from tests.infra.conftest import Synth, actions_of
 
 RECEIVE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
 
@@ -76,3 +78,43 @@ def test_only_the_ingest_function_may_receive_and_nothing_may_touch_the_dlq(defa
     assert len(other_roles) >= len(stack.api.functions)
     for role in other_roles:
         assert not {action for action in default_synth.role_actions(role) if action.startswith("sqs:")}, role
+
+
+def test_sibling_services_get_a_managed_policy_to_send_and_only_send(default_synth: Synth) -> None:
+    policies = default_synth.resources("AWS::IAM::ManagedPolicy")
+    policy_id = default_synth.logical_id(default_synth.stack.producer_policy.policy)
+    (statement,) = policies[policy_id]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Resource"] == queue_ref(default_synth, default_synth.stack.messaging.ingest_queue)
+    assert "sqs:SendMessage" in actions_of(statement)
+    assert not RECEIVE_ACTIONS & set(actions_of(statement))
+    # Attached to nothing here: the siblings attach it to their roles, by the ARN the stack outputs
+    assert "Roles" not in policies[policy_id]["Properties"]
+    default_synth.template.has_output("IngestProducerPolicyArn", {"Value": {"Ref": policy_id}})
+
+
+@pytest.mark.parametrize("customer_key", [False, True])
+def test_the_producer_policy_grants_the_queue_key_only_when_there_is_one(customer_key: bool) -> None:
+    # Given a queue with SQS-managed encryption, or with a KMS key of its own
+    stack = Stack(App(), "Producers")
+    key = aws_kms.Key(stack, "Key") if customer_key else None
+    queue = aws_sqs.Queue(
+        stack,
+        "Queue",
+        encryption=aws_sqs.QueueEncryption.KMS if key else aws_sqs.QueueEncryption.SQS_MANAGED,
+        encryption_master_key=key,
+    )
+    # When the producer policy is made for it
+    IngestProducerPolicy(stack, "Producer", queue=queue)
+    # Then senders may use the key to encrypt exactly when the queue has one
+    (policy,) = Template.from_stack(stack).find_resources("AWS::IAM::ManagedPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    key_statements = [s for s in statements if any(a.startswith("kms:") for a in actions_of(s))]
+    if key:
+        (key_statement,) = key_statements
+        assert {"kms:GenerateDataKey", "kms:Decrypt"} <= set(actions_of(key_statement))
+        assert key_statement["Resource"] == {
+            "Fn::GetAtt": [stack.get_logical_id(key.node.default_child), "Arn"]
+        }  # type: ignore[arg-type]
+    else:
+        assert key_statements == []
