@@ -24,7 +24,10 @@ def build_app(context: Mapping[str, Any] | None = None) -> tuple[App, AnalyticsS
         env=Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),
-        description="Analytics Service: HTTP API, ingest queue, reports bucket, Aurora PostgreSQL",
+        description=(
+            "Analytics Service: HTTP API, ingest queue and consumer, scheduled tasks, reports bucket, "
+            "Aurora PostgreSQL"
+        ),
     )
     apply_nag(app)
     return app, stack

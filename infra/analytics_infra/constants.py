@@ -75,3 +75,9 @@ INGEST_VISIBILITY_TIMEOUT = Duration.seconds(
     INGEST_VISIBILITY_TIMEOUT_FACTOR * INGEST_TIMEOUT.to_seconds() + INGEST_MAX_BATCHING_WINDOW.to_seconds()
 )
 INGEST_DLQ_RETENTION = Duration.days(14)
+
+# The scheduler runs the scheduled tasks of timetable.py: partition maintenance and pruning today,
+# syncs with sibling services and report runs later, which may take minutes each.
+SCHEDULER_FUNCTION = "scheduler"
+SCHEDULER_MEMORY_MB = 512
+SCHEDULER_TIMEOUT = Duration.minutes(5)

@@ -17,7 +17,9 @@ from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
 from analytics_infra.network import Network
 from analytics_infra.producers import IngestProducerPolicy
+from analytics_infra.schedules import Schedules
 from analytics_infra.storage import ReportsStorage
+from analytics_infra.timetable import SCHEDULED_TASKS
 
 
 class AnalyticsStack(Stack):
@@ -48,6 +50,7 @@ class AnalyticsStack(Stack):
         self.api = Api(self, "Api", config=config, platform=platform)
         self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
         self.producer_policy = IngestProducerPolicy(self, "IngestProducer", queue=self.messaging.ingest_queue)
+        self.schedules = Schedules(self, "Schedules", platform=platform, tasks=SCHEDULED_TASKS)
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
