@@ -81,3 +81,6 @@ INGEST_DLQ_RETENTION = Duration.days(14)
 SCHEDULER_FUNCTION = "scheduler"
 SCHEDULER_MEMORY_MB = 512
 SCHEDULER_TIMEOUT = Duration.minutes(5)
+
+# Alarms: the dead-letter queue's depth is sampled over this period.
+DLQ_ALARM_PERIOD = Duration.minutes(5)

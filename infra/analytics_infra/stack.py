@@ -15,6 +15,7 @@ from analytics_infra.ingest import IngestConsumer
 from analytics_infra.layer import DomainLayer
 from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
+from analytics_infra.monitoring import Monitoring
 from analytics_infra.network import Network
 from analytics_infra.producers import IngestProducerPolicy
 from analytics_infra.schedules import Schedules
@@ -51,6 +52,7 @@ class AnalyticsStack(Stack):
         self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
         self.producer_policy = IngestProducerPolicy(self, "IngestProducer", queue=self.messaging.ingest_queue)
         self.schedules = Schedules(self, "Schedules", platform=platform, tasks=SCHEDULED_TASKS)
+        self.monitoring = Monitoring(self, "Monitoring", ingest_dlq=self.messaging.ingest_dlq)
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
@@ -61,6 +63,12 @@ class AnalyticsStack(Stack):
             "IngestProducerPolicyArn",
             value=self.producer_policy.policy.managed_policy_arn,
             description="Attach to a sibling service's role to let it send to the ingest queue",
+        )
+        CfnOutput(
+            self,
+            "AlarmTopicArn",
+            value=self.monitoring.alarm_topic.topic_arn,
+            description="Subscribe to receive the service's alarms",
         )
         CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
         CfnOutput(self, "EventBusName", value=self.messaging.event_bus.event_bus_name)
