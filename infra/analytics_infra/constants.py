@@ -53,11 +53,11 @@ API_THROTTLE_RATE_PER_SECOND = 100
 API_THROTTLE_BURST = 200
 
 # The ingest consumer. Batches of up to 1,000 messages, gathered for at most 5 seconds: siblings
-# mostly send one metric per message and the consumer stores a whole batch with one COPY and one
-# insert, so large batches save invocations and database round trips that SQS's default ten would
-# not. Lambda caps a batch at 6 MB, so large messages simply make smaller batches. The window is
-# the most an idle queue delays an item. The ingest benchmark stores about 7,500 items a second on a
-# laptop: a batch of 1,000 messages of 10 items each takes seconds, far inside the one-minute timeout.
+# mostly send one metric per message and the consumer stores a whole batch in a few bulk statements,
+# so large batches save invocations and database round trips that SQS's default ten would not.
+# Lambda caps a batch at 6 MB, so large messages simply make smaller batches. The window is the most
+# an idle queue delays an item. The ingest benchmark (tests/benchmarks) stores thousands of items a
+# second on a laptop: 1,000 messages of 10 items each take seconds, far inside the one-minute timeout.
 INGEST_FUNCTION = "ingest"
 INGEST_MEMORY_MB = 1024  # CPU scales with memory; parsing and validating a full batch is CPU-bound
 INGEST_TIMEOUT = Duration.minutes(1)
