@@ -13,7 +13,6 @@ from analytics.settings import get_settings
 from analytics_infra.local.aws import CREDENTIALS, AwsResources, MotoServer, create_resources
 from analytics_infra.local.database import Database, database
 
-
 # No X-Ray daemon and no CloudWatch here: tracing off, and no metric documents on the console.
 QUIET_POWERTOOLS = {"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true"}
 
