@@ -46,14 +46,18 @@ class AwsResources:
 
 
 class MotoServer:
-    """moto's server in a thread of this process, on 127.0.0.1 (a free port unless one is given)."""
+    """moto's server in a thread of this process, on 127.0.0.1 (a free port unless one is given), with
+    its SQS sped up for backlogs of thousands of messages."""
 
     def __init__(self, port: int = 0) -> None:
         from moto.server import ThreadedMotoServer
 
+        from analytics_infra.local.moto_sqs import speed_up_sqs
+
         if port:
             _ensure_free(port)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
+        speed_up_sqs()
         self._server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
 
     def start(self) -> str:
