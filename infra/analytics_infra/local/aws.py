@@ -15,6 +15,8 @@ from analytics_infra.local.errors import LocalRunnerError
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+# Far below the stack's six minutes, so a message the ingest function failed comes back within seconds.
+INGEST_VISIBILITY_TIMEOUT_SECONDS = 5
 
 # Dummy credentials: nothing the runner starts can reach a real AWS account.
 CREDENTIALS = {
@@ -77,7 +79,11 @@ def create_resources(endpoint_url: str) -> AwsResources:
     dlq_arn = dlq_attributes["QueueArn"]
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(resources.INGEST_MAX_RECEIVES)}
     queue_url = sqs.create_queue(
-        QueueName=resources.INGEST_QUEUE, Attributes={"RedrivePolicy": json.dumps(redrive)}
+        QueueName=resources.INGEST_QUEUE,
+        Attributes={
+            "RedrivePolicy": json.dumps(redrive),
+            "VisibilityTimeout": str(INGEST_VISIBILITY_TIMEOUT_SECONDS),
+        },
     )["QueueUrl"]
     boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION).create_bucket(
         Bucket=resources.REPORTS_BUCKET

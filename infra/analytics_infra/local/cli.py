@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         "up",
         help="serve the whole API on 127.0.0.1 until Ctrl+C",
         description="Starts PostgreSQL (unless DATABASE_URL is set) and runs migrations, starts moto with "
-        "the stack's queue, DLQ, bucket and bus, then serves every route of the API. Ctrl+C or SIGTERM "
+        "the stack's queue, DLQ, bucket and bus, then serves every route of the API and drains the ingest "
+        "queue into the ingest function in batches, as Lambda's SQS event source does. Ctrl+C or SIGTERM "
         "stops it all; the data stays in the data folder.",
     )
     up.add_argument("--port", type=_port, default=8009, help="API port (default 8009, 0 for any free one)")

@@ -19,6 +19,7 @@ from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.environment import LocalEnvironment, local_environment
 from analytics_infra.local.functions import Functions
+from analytics_infra.local.ingest import INGEST_FUNCTION, draining_ingest_queue
 from analytics_infra.local.server import HOST, bind
 from analytics_infra.local.tokens import load_secret
 
@@ -43,6 +44,8 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         environment = stack.enter_context(local_environment(data_dir, progress, aws_port=aws_port))
         if demo:
             load_demo(functions, get_settings(), progress)
+        # Stops before the database and moto do, once the batch in hand is stored.
+        stack.enter_context(draining_ingest_queue(functions, environment.aws, progress))
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
         _write_json(endpoints_file, endpoints)
@@ -96,7 +99,7 @@ def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, se
         ("Docs", endpoints["docs_url"]),
         ("OpenAPI", endpoints["openapi_url"]),
         ("AWS endpoint", f"{endpoints['aws_endpoint_url']} (region {REGION}, key testing/testing)"),
-        ("Ingest queue", endpoints["ingest_queue_url"]),
+        ("Ingest queue", f"{endpoints['ingest_queue_url']} (drained into the {INGEST_FUNCTION} function)"),
         ("Ingest DLQ", endpoints["dlq_url"]),
         ("Bucket", endpoints["bucket"]),
         ("Event bus", endpoints["event_bus"]),
