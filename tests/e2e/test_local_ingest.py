@@ -1,0 +1,217 @@
+"""The ingest queue through `analytics-local up`: what sibling services send with boto3 is drained into
+the ingest function, stored once, or rejected with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.e2e.conftest import LocalRunner
+
+pytestmark = pytest.mark.e2e
+
+RUN = uuid.uuid4().hex[:12]  # this run's metric and event names, so reruns on one database pass
+METRIC_NAME = f"e2e_queue_{RUN}"
+EVENT_NAME = f"e2e_queue_event_{RUN}"
+METRICS = 10_000
+SINGLE_MESSAGES = 200  # the first metrics go alone, as a bare metric object
+PER_ENVELOPE = 7
+EVENTS_EVERY = 10  # every tenth envelope carries two events too
+INVALID = frozenset(range(7, METRICS, METRICS // 20))  # 20 metrics, spread over the messages
+REPEATED = [n for n in range(3, METRICS, 19) if n not in INVALID][:500]  # sent again, elsewhere
+DRAIN_TIMEOUT_SECONDS = 60
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    body: str
+    invalid_positions: tuple[int, ...] = ()
+
+
+def metric(n: int) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "service_name": "projects",
+        "metric_type": "project",
+        "metric_name": METRIC_NAME,
+        "value": float(n),
+        "dimensions": {"run": RUN, "n": n},
+        "timestamp": (NOW - dt.timedelta(minutes=n)).isoformat(),
+        "idempotency_key": f"{RUN}-metric-{n}",
+    }
+    if n in INVALID:
+        # Half with a type outside spec/001, half with a value that is not a number.
+        item.update({"metric_type": "bogus"} if n % 2 else {"value": "many"})
+    return item
+
+
+def event(k: int) -> dict[str, Any]:
+    return {
+        "event_name": EVENT_NAME,
+        "user_id": f"user-{k}",
+        "properties": {"run": RUN},
+        "timestamp": NOW.isoformat(),
+        "idempotency_key": f"{RUN}-event-{k}",
+    }
+
+
+def envelope(numbers: list[int], events: list[dict[str, Any]] | None = None) -> Outgoing:
+    body: dict[str, Any] = {"metrics": [metric(n) for n in numbers]}
+    if events:
+        body["events"] = events
+    invalid = tuple(position for position, n in enumerate(numbers) if n in INVALID)
+    return Outgoing(json.dumps(body), invalid)
+
+
+def sibling_traffic() -> tuple[list[Outgoing], int]:
+    """Every metric once (some alone, most in envelopes, some envelopes with events), the repeated
+    ones again in other messages, all shuffled; and how many events there are."""
+    messages = [Outgoing(json.dumps(metric(n)), (0,) if n in INVALID else ()) for n in range(SINGLE_MESSAGES)]
+    event_count = 0
+    for index, start in enumerate(range(SINGLE_MESSAGES, METRICS, PER_ENVELOPE)):
+        numbers = list(range(start, min(start + PER_ENVELOPE, METRICS)))
+        events = None
+        if index % EVENTS_EVERY == 0:
+            events = [event(event_count), event(event_count + 1)]
+            event_count += 2
+        messages.append(envelope(numbers, events))
+    messages += [envelope(REPEATED[start : start + 10]) for start in range(0, len(REPEATED), 10)]
+    random.Random(2026).shuffle(messages)
+    return messages, event_count
+
+
+@pytest.fixture
+def sqs(runner: LocalRunner) -> Any:
+    endpoints = runner.endpoints  # read per test: a restart moves moto to another port
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=endpoints["aws_region"]
+    ).client("sqs", endpoint_url=endpoints["aws_endpoint_url"])
+
+
+@pytest.fixture(scope="module")
+def admin_token(runner: LocalRunner) -> str:
+    return runner.token("admin")
+
+
+def send(sqs: Any, queue_url: str, messages: list[Outgoing]) -> list[str]:
+    """Sends with SendMessageBatch, ten at a time; returns the message ids in order."""
+    ids: list[str] = []
+    for start in range(0, len(messages), 10):
+        chunk = messages[start : start + 10]
+        response = sqs.send_message_batch(
+            QueueUrl=queue_url,
+            Entries=[{"Id": str(i), "MessageBody": message.body} for i, message in enumerate(chunk)],
+        )
+        assert not response.get("Failed"), response["Failed"]
+        by_entry = {int(entry["Id"]): entry["MessageId"] for entry in response["Successful"]}
+        ids += [by_entry[i] for i in range(len(chunk))]
+    return ids
+
+
+def queued(sqs: Any, queue_url: str) -> int:
+    """Messages on the queue, visible or in flight."""
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def wait_until(done: Callable[[], bool], timeout: float, interval: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
+def total(runner: LocalRunner, path: str, token: str | None = None) -> int:
+    reply = runner.request("GET", path, token=token)
+    assert reply.status == 200, reply.text
+    count: int = reply.json()["total"]
+    return count
+
+
+def rejections(runner: LocalRunner, message_id: str, token: str) -> list[dict[str, Any]]:
+    reply = runner.request("GET", f"/api/v1/ingest/rejections?message_id={message_id}", token=token)
+    assert reply.status == 200, reply.text
+    items: list[dict[str, Any]] = reply.json()["items"]
+    return items
+
+
+def test_ten_thousand_metrics_through_the_queue(runner: LocalRunner, sqs: Any, admin_token: str) -> None:
+    # Given the traffic of sibling services: 10,000 metrics, 500 of them sent twice, 20 invalid
+    messages, event_count = sibling_traffic()
+    queue_url = runner.endpoints["ingest_queue_url"]
+    metrics_path = f"/api/v1/metrics?metric_name={METRIC_NAME}&limit=1"
+
+    # When it is put on the ingest queue and the runner drains it
+    began = time.monotonic()
+    ids = send(sqs, queue_url, messages)
+    sent_after = time.monotonic() - began
+    drained = wait_until(
+        lambda: queued(sqs, queue_url) == 0 and total(runner, metrics_path) >= METRICS - len(INVALID),
+        DRAIN_TIMEOUT_SECONDS,
+    )
+    seconds = time.monotonic() - began
+    print(
+        f"\n{len(messages)} messages ({METRICS + len(REPEATED)} metrics, {event_count} events) sent in "
+        f"{sent_after:.1f}s, drained {seconds:.1f}s after the first: {len(messages) / seconds:.0f} messages/s"
+    )
+
+    # Then every valid metric is stored exactly once, the events too, and nothing went to the DLQ
+    assert drained, f"not drained within {DRAIN_TIMEOUT_SECONDS}s: {queued(sqs, queue_url)} messages left"
+    assert total(runner, metrics_path) == METRICS - len(INVALID)
+    assert total(runner, f"/api/v1/events?event_name={EVENT_NAME}&limit=1") == event_count
+    assert queued(sqs, runner.endpoints["dlq_url"]) == 0
+    # And each invalid metric is a rejection of its message, at its position, with the reason
+    expected = {
+        ids[i]: message.invalid_positions for i, message in enumerate(messages) if message.invalid_positions
+    }
+    found = {message_id: rejections(runner, message_id, admin_token) for message_id in expected}
+    assert sum(len(items) for items in found.values()) == len(INVALID)
+    for message_id, items in found.items():
+        assert sorted(item["position"] for item in items) == sorted(expected[message_id])
+        for item in items:
+            assert item["kind"] == "metric"
+            assert json.loads(item["raw"])["metric_name"] == METRIC_NAME
+            fields = {tuple(error["loc"])[-1] for error in item["reason"]}
+            assert fields & {"metric_type", "value"}, item["reason"]
+
+
+def test_a_body_that_is_not_json_is_rejected_not_retried(
+    runner: LocalRunner, sqs: Any, admin_token: str
+) -> None:
+    # Given a message whose body is not JSON at all
+    queue_url = runner.endpoints["ingest_queue_url"]
+    body = f"metric_name={METRIC_NAME}; value=1"
+
+    # When it is sent
+    message_id = sqs.send_message(QueueUrl=queue_url, MessageBody=body)["MessageId"]
+
+    # Then it is recorded as one rejection of the whole message and deleted, not left for a retry
+    assert wait_until(lambda: bool(rejections(runner, message_id, admin_token)), DRAIN_TIMEOUT_SECONDS)
+    assert wait_until(lambda: queued(sqs, queue_url) == 0, timeout=3)
+    [rejection] = rejections(runner, message_id, admin_token)
+    assert (rejection["kind"], rejection["position"], rejection["raw"]) == ("message", -1, body)
+    assert rejection["reason"]
+
+
+def test_rejections_are_for_admins_only(runner: LocalRunner) -> None:
+    viewer = runner.request("GET", "/api/v1/ingest/rejections", token=runner.token("viewer"))
+    anonymous = runner.request("GET", "/api/v1/ingest/rejections")
+
+    assert viewer.status == 403
+    assert anonymous.status == 401
