@@ -6,45 +6,31 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Protocol
 
-from analytics.schemas.events import EventFilters, EventResponse
-from analytics.schemas.ingest import Rejection, RejectionFilters, RejectionResponse
-from analytics.schemas.metrics import MetricFilters, MetricResponse
+from analytics.schemas.events import EventCreate, EventFilters, EventResponse
+from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
+from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 
 # (id, created): created is False when the idempotency key was stored before.
 InsertOutcome = tuple[uuid.UUID, bool]
 
-# (id, service_name, metric_type, metric_name, metric_value, metric_unit, dimensions, timestamp, date,
-#  meta, idempotency_key): the column order of analytics.db.metric_store.COLUMNS.
-MetricRow = tuple[
-    uuid.UUID,
-    str,
-    str,
-    str,
-    float,
-    str | None,
-    dict[str, Any],
-    dt.datetime,
-    dt.date,
-    dict[str, Any],
-    str | None,
-]
-# (id, event_name, user_id, properties, timestamp, idempotency_key)
-EventRow = tuple[uuid.UUID, str, str | None, dict[str, Any], dt.datetime, str | None]
-
 
 class MetricStore(Protocol):
-    def insert_many(self, rows: Sequence[MetricRow]) -> list[InsertOutcome]: ...
-    def store_many(self, rows: Sequence[MetricRow]) -> int: ...
+    def insert_many(
+        self, metrics: Sequence[MetricCreate], default_time: dt.datetime
+    ) -> list[InsertOutcome]: ...
+    def store(self, messages: Sequence[MessageItems[MetricCreate]]) -> int: ...
     def get(self, metric_id: uuid.UUID) -> MetricResponse | None: ...
     def delete(self, metric_id: uuid.UUID) -> bool: ...
     def find(self, filters: MetricFilters, skip: int, limit: int) -> tuple[list[MetricResponse], int]: ...
 
 
 class EventStore(Protocol):
-    def insert_many(self, rows: Sequence[EventRow]) -> list[InsertOutcome]: ...
-    def store_many(self, rows: Sequence[EventRow]) -> int: ...
+    def insert_many(
+        self, events: Sequence[EventCreate], default_time: dt.datetime
+    ) -> list[InsertOutcome]: ...
+    def store(self, messages: Sequence[MessageItems[EventCreate]]) -> int: ...
     def get(self, event_id: uuid.UUID) -> EventResponse | None: ...
     def find(self, filters: EventFilters, skip: int, limit: int) -> tuple[list[EventResponse], int]: ...
 

@@ -81,7 +81,7 @@ def test_bad_enum_and_string_value_name_the_field(invoke: Invoke) -> None:
 def test_nested_dimensions_are_rejected(invoke: Invoke) -> None:
     result = post_metric(invoke, {**SPEC_METRIC, "dimensions": {"partner": {"id": 1}}})
     assert result.status == 422
-    assert result.body["detail"][0]["loc"] == ["body", "dimensions"]
+    assert result.body["detail"][0]["loc"][:3] == ["body", "dimensions", "partner"]
 
 
 def test_bulk_of_1000_with_3_bad_items_stores_997(invoke: Invoke) -> None:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,7 +65,7 @@ def resolve_database_url(settings: Settings) -> tuple[URL, dict[str, object]]:
 def get_engine() -> Engine:
     settings = get_settings()
     url, connect_args = resolve_database_url(settings)
-    return create_engine(
+    engine = create_engine(
         url,
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, **connect_args},
         pool_size=settings.DB_POOL_SIZE,
@@ -72,6 +73,15 @@ def get_engine() -> Engine:
         pool_pre_ping=True,
         pool_recycle=300,
     )
+    event.listen(engine, "connect", _use_utc)
+    return engine
+
+
+def _use_utc(dbapi_connection: Any, connection_record: Any) -> None:
+    # Timestamps without an offset are UTC, and date_trunc/::date work on UTC days.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
 
 
 @lru_cache(maxsize=1)

@@ -2,45 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from analytics.db.bulk_load import copy_to_staging
+from analytics.db.json_batch import Skipped, batch_json, unpack
 from analytics.db.models import Event
 from analytics.ports import InsertOutcome
-from analytics.schemas.events import EventFilters, EventResponse
+from analytics.schemas.events import EventCreate, EventFilters, EventResponse
+from analytics.schemas.ingest import MessageItems
 
-# The order of an event row as the domain hands it over (analytics.services.events.to_row).
-COLUMNS = ("id", "event_name", "user_id", "properties", "timestamp", "idempotency_key")
+ITEMS: TypeAdapter[list[EventCreate | Skipped]] = TypeAdapter(list[EventCreate | Skipped])
 
-STAGING_DDL = """
-CREATE TEMP TABLE IF NOT EXISTS event_staging (
-  ord integer NOT NULL,
-  id uuid NOT NULL,
-  event_name varchar(255) NOT NULL,
-  user_id varchar(255),
-  properties jsonb NOT NULL,
-  "timestamp" timestamptz NOT NULL,
-  idempotency_key varchar(255)
-) ON COMMIT DELETE ROWS
-"""
+ITEM_COLUMNS = (
+    'event_name text, user_id text, properties jsonb, "timestamp" timestamptz, idempotency_key text'
+)
 
-STORE = """
-WITH new_keys AS (
+STORE = f"""
+WITH staged AS MATERIALIZED (
+  SELECT ord, gen_random_uuid() AS id, event_name, user_id, coalesce(properties, '{{}}') AS properties,
+         coalesce("timestamp", sent_at) AS "timestamp",
+         coalesce(idempotency_key, 'sqs:' || message_id || ':' || position) AS idempotency_key
+  FROM ({unpack(ITEM_COLUMNS)}) AS batch
+  WHERE event_name IS NOT NULL
+), new_keys AS (
   INSERT INTO event_keys (idempotency_key, event_id, event_timestamp)
   SELECT DISTINCT ON (idempotency_key) idempotency_key, id, "timestamp"
-  FROM event_staging WHERE idempotency_key IS NOT NULL
+  FROM staged WHERE idempotency_key IS NOT NULL
   ORDER BY idempotency_key, ord
   ON CONFLICT DO NOTHING
   RETURNING idempotency_key, event_id
 ), inserted AS (
   INSERT INTO events (id, event_name, user_id, properties, "timestamp", idempotency_key)
   SELECT id, event_name, user_id, properties, "timestamp", idempotency_key
-  FROM event_staging s
+  FROM staged s
   WHERE s.idempotency_key IS NULL OR s.id IN (SELECT event_id FROM new_keys)
   RETURNING id
 )
@@ -50,7 +49,7 @@ STORE_REPORTING_EACH_ROW = (
     STORE
     + """
 SELECT coalesce(n.event_id, k.event_id, s.id) AS id, i.id IS NOT NULL AS created
-FROM event_staging s
+FROM staged s
 LEFT JOIN inserted i ON i.id = s.id
 LEFT JOIN new_keys n ON n.idempotency_key = s.idempotency_key
 LEFT JOIN event_keys k ON k.idempotency_key = s.idempotency_key
@@ -78,19 +77,18 @@ class SqlEventStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def insert_many(self, rows: Sequence[Sequence[Any]]) -> list[InsertOutcome]:
-        if not rows:
+    def insert_many(self, events: Sequence[EventCreate], default_time: dt.datetime) -> list[InsertOutcome]:
+        if not events:
             return []
-        copy_to_staging(self._session, STAGING_DDL, "event_staging", COLUMNS, rows)
-        return [
-            (row_id, created) for row_id, created in self._session.execute(text(STORE_REPORTING_EACH_ROW))
-        ]
+        batch = batch_json([MessageItems(None, default_time, list(events))], ITEMS)
+        rows = self._session.execute(text(STORE_REPORTING_EACH_ROW), {"batch": batch})
+        return [(row_id, created) for row_id, created in rows]
 
-    def store_many(self, rows: Sequence[Sequence[Any]]) -> int:
-        if not rows:
+    def store(self, messages: Sequence[MessageItems[EventCreate]]) -> int:
+        if not messages:
             return 0
-        copy_to_staging(self._session, STAGING_DDL, "event_staging", COLUMNS, rows)
-        return int(self._session.execute(text(STORE_COUNTING)).scalar_one())
+        batch = batch_json(messages, ITEMS)
+        return int(self._session.execute(text(STORE_COUNTING), {"batch": batch}).scalar_one())
 
     def get(self, event_id: uuid.UUID) -> EventResponse | None:
         row = self._session.scalars(select(Event).where(Event.id == event_id)).first()

@@ -16,6 +16,7 @@ from analytics.db.partitions import (
     month_start,
     months_ahead,
 )
+from analytics.db.rollup_sql import QUANTILES_OF_SKETCH
 from analytics.errors import Unavailable
 from analytics.schemas.maintenance import RetentionReport
 
@@ -55,6 +56,13 @@ def apply_retention(
                     text(f"DELETE FROM {key_table} WHERE {time_column} < :cutoff"), {"cutoff": cutoff}
                 )
                 report.keys_deleted += deleted.rowcount
+            report.quantiles_stored = connection.execute(
+                text(
+                    f"UPDATE metric_rollups_daily SET quantiles = {QUANTILES_OF_SKETCH} "
+                    "WHERE quantiles IS NULL AND day < :today"
+                ),
+                {"today": today},
+            ).rowcount
             report.sync_logs_deleted = connection.execute(
                 text("DELETE FROM data_syncs WHERE created_at < :cutoff"), {"cutoff": sync_cutoff}
             ).rowcount

@@ -5,55 +5,38 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from analytics.db.bulk_load import copy_to_staging
+from analytics.db.json_batch import Skipped, batch_json, unpack
 from analytics.db.models import Metric
 from analytics.ports import InsertOutcome
-from analytics.schemas.metrics import MetricFilters, MetricResponse
+from analytics.schemas.ingest import MessageItems
+from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 
-# The order of a metric row as the domain hands it over (analytics.services.metrics.to_row).
-COLUMNS = (
-    "id",
-    "service_name",
-    "metric_type",
-    "metric_name",
-    "metric_value",
-    "metric_unit",
-    "dimensions",
-    "timestamp",
-    "date",
-    "meta",
-    "idempotency_key",
+ITEMS: TypeAdapter[list[MetricCreate | Skipped]] = TypeAdapter(list[MetricCreate | Skipped])
+
+ITEM_COLUMNS = (
+    "service_name service_name_enum, metric_type metric_type_enum, metric_name text, value double precision, "
+    'unit text, dimensions jsonb, "timestamp" timestamptz, meta jsonb, idempotency_key text'
 )
 
-STAGING_DDL = """
-CREATE TEMP TABLE IF NOT EXISTS metric_staging (
-  ord integer NOT NULL,
-  id uuid NOT NULL,
-  service_name service_name_enum NOT NULL,
-  metric_type metric_type_enum NOT NULL,
-  metric_name varchar(255) NOT NULL,
-  metric_value double precision NOT NULL,
-  metric_unit varchar(50),
-  dimensions jsonb NOT NULL,
-  "timestamp" timestamptz NOT NULL,
-  date date NOT NULL,
-  meta jsonb NOT NULL,
-  idempotency_key varchar(255)
-) ON COMMIT DELETE ROWS
-"""
-
-# Keys first (one row per key, the first occurrence wins), then the metrics whose key is new or
+# New keys first (one row per key, the first occurrence wins), then the metrics whose key is new or
 # absent, then the hourly and daily rollups of exactly those rows: one statement, one snapshot.
-STORE = """
-WITH new_keys AS (
+STORE = f"""
+WITH staged AS MATERIALIZED (
+  SELECT ord, gen_random_uuid() AS id, service_name, metric_type, metric_name, value AS metric_value,
+         nullif(unit, '') AS metric_unit, coalesce(dimensions, '{{}}') AS dimensions,
+         coalesce("timestamp", sent_at) AS "timestamp", coalesce(meta, '{{}}') AS meta,
+         coalesce(idempotency_key, 'sqs:' || message_id || ':' || position) AS idempotency_key
+  FROM ({unpack(ITEM_COLUMNS)}) AS batch
+  WHERE metric_name IS NOT NULL
+), new_keys AS (
   INSERT INTO metric_keys (idempotency_key, metric_id, metric_timestamp)
   SELECT DISTINCT ON (idempotency_key) idempotency_key, id, "timestamp"
-  FROM metric_staging WHERE idempotency_key IS NOT NULL
+  FROM staged WHERE idempotency_key IS NOT NULL
   ORDER BY idempotency_key, ord
   ON CONFLICT DO NOTHING
   RETURNING idempotency_key, metric_id
@@ -61,8 +44,8 @@ WITH new_keys AS (
   INSERT INTO metrics (id, service_name, metric_type, metric_name, metric_value, metric_unit,
                        dimensions, "timestamp", date, meta, idempotency_key)
   SELECT id, service_name, metric_type, metric_name, metric_value, metric_unit,
-         dimensions, "timestamp", date, meta, idempotency_key
-  FROM metric_staging s
+         dimensions, "timestamp", ("timestamp" AT TIME ZONE 'UTC')::date, meta, idempotency_key
+  FROM staged s
   WHERE s.idempotency_key IS NULL OR s.id IN (SELECT metric_id FROM new_keys)
   RETURNING id, metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
             "timestamp", metric_value
@@ -94,7 +77,7 @@ WITH new_keys AS (
   ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
-    sketch = sketch_merge(r.sketch, excluded.sketch)
+    sketch = sketch_merge(r.sketch, excluded.sketch), quantiles = NULL
 )
 """
 
@@ -104,7 +87,7 @@ STORE_REPORTING_EACH_ROW = (
     STORE
     + """
 SELECT coalesce(n.metric_id, k.metric_id, s.id) AS id, i.id IS NOT NULL AS created
-FROM metric_staging s
+FROM staged s
 LEFT JOIN inserted i ON i.id = s.id
 LEFT JOIN new_keys n ON n.idempotency_key = s.idempotency_key
 LEFT JOIN metric_keys k ON k.idempotency_key = s.idempotency_key
@@ -200,20 +183,19 @@ class SqlMetricStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def insert_many(self, rows: Sequence[Sequence[Any]]) -> list[InsertOutcome]:
-        if not rows:
+    def insert_many(self, metrics: Sequence[MetricCreate], default_time: dt.datetime) -> list[InsertOutcome]:
+        if not metrics:
             return []
-        copy_to_staging(self._session, STAGING_DDL, "metric_staging", COLUMNS, rows)
-        return [
-            (row_id, created) for row_id, created in self._session.execute(text(STORE_REPORTING_EACH_ROW))
-        ]
+        batch = batch_json([MessageItems(None, default_time, list(metrics))], ITEMS)
+        rows = self._session.execute(text(STORE_REPORTING_EACH_ROW), {"batch": batch})
+        return [(row_id, created) for row_id, created in rows]
 
-    def store_many(self, rows: Sequence[Sequence[Any]]) -> int:
-        """Like insert_many, answering only how many rows were new (the ingest queue's path)."""
-        if not rows:
+    def store(self, messages: Sequence[MessageItems[MetricCreate]]) -> int:
+        """Stores the messages' metrics; answers how many were new (the ingest queue's path)."""
+        if not messages:
             return 0
-        copy_to_staging(self._session, STAGING_DDL, "metric_staging", COLUMNS, rows)
-        return int(self._session.execute(text(STORE_COUNTING)).scalar_one())
+        batch = batch_json(messages, ITEMS)
+        return int(self._session.execute(text(STORE_COUNTING), {"batch": batch}).scalar_one())
 
     def get(self, metric_id: uuid.UUID) -> MetricResponse | None:
         row = self._session.scalars(select(Metric).where(Metric.id == metric_id)).first()

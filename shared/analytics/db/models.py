@@ -11,7 +11,6 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Boolean,
-    Computed,
     Date,
     DateTime,
     Double,
@@ -134,20 +133,14 @@ class MetricRollupHourly(RollupKey, Base):
     bucket_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True, index=True)
 
 
-def quantile_column(q: int) -> Mapped[float | None]:
-    return mapped_column(Double, Computed(f"sketch_quantile(sketch, 0.{q})", persisted=True))
-
-
 class MetricRollupDaily(RollupKey, Base):
     """UTC days, with the sketch's quantiles kept beside it for long-range daily answers."""
 
     __tablename__ = "metric_rollups_daily"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
-    p50: Mapped[float | None] = quantile_column(50)
-    p90: Mapped[float | None] = quantile_column(90)
-    p95: Mapped[float | None] = quantile_column(95)
-    p99: Mapped[float | None] = quantile_column(99)
+    # p50, p90, p95, p99 of the day; NULL until computed (see migration 0002 and analytics.db.maintenance).
+    quantiles: Mapped[list[float] | None] = mapped_column(ARRAY(Double))
 
 
 class Event(Base):

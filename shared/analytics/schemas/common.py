@@ -5,40 +5,50 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationInfo,
+)
 
 T = TypeVar("T")
 
 DEFAULT_PAGE_LIMIT = 100
 MAX_PAGE_LIMIT = 1000
 
-ScalarValue = str | int | float | bool
+# A flat object: string keys, values that are strings, numbers, booleans or null (checked by pydantic-core).
+FlatObject = dict[
+    Annotated[str, StringConstraints(min_length=1)], StrictStr | StrictInt | StrictFloat | StrictBool | None
+]
 
 
-def _flat(value: dict[str, Any]) -> dict[str, Any]:
-    for key, item in value.items():
-        if not key:
-            raise ValueError("keys must not be empty")
-        if item is not None and not isinstance(item, str | int | float | bool):
-            raise ValueError(f"'{key}' must be a string, number or boolean (a flat object)")
-    return value
+# Validation context flag: the caller has already seen that the raw JSON holds no NUL escape.
+NUL_CHECKED = "nul_checked"
 
 
-FlatObject = Annotated[dict[str, Any], AfterValidator(_flat)]
-
-
-def reject_nul(data: Any) -> Any:
+def reject_nul(data: Any, info: ValidationInfo) -> Any:
     """PostgreSQL text and jsonb cannot hold the NUL character: refuse it at the door, not in the database."""
+    if info.context and info.context.get(NUL_CHECKED):
+        return data
+    return _reject_nul(data)
+
+
+def _reject_nul(data: Any) -> Any:
     if isinstance(data, str):
         if "\x00" in data:
             raise ValueError("text must not contain the NUL character (\\u0000)")
     elif isinstance(data, dict):
         for key, value in data.items():
-            reject_nul(key)
-            reject_nul(value)
+            _reject_nul(key)
+            _reject_nul(value)
     elif isinstance(data, list):
         for value in data:
-            reject_nul(value)
+            _reject_nul(value)
     return data
 
 
@@ -47,9 +57,6 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
-
-
-UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
 
 # A name such as metric_name or event_name: surrounding blanks dropped, never empty.

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from analytics.schemas.common import Name, UtcDatetime, reject_nul
+from analytics.schemas.common import Name, reject_nul
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "event_name": "user_signup",
@@ -24,7 +24,9 @@ class EventCreate(BaseModel):
     event_name: Name
     user_id: str | None = Field(None, max_length=255)
     properties: dict[str, Any] = Field(default_factory=dict)
-    timestamp: UtcDatetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    timestamp: dt.datetime | None = Field(
+        None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
+    )
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
 
     _no_nul = model_validator(mode="before")(reject_nul)

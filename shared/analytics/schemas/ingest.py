@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,20 @@ class QueueMessage:
     message_id: str
     body: str
     sent_at: dt.datetime  # SQS's SentTimestamp: the same on every redelivery
+
+
+@dataclass(frozen=True)
+class MessageItems(Generic[T]):
+    """The valid items of one message (None where an item was invalid, so positions are kept).
+
+    Items without a timestamp take `sent_at`; without an idempotency key, and when the message has an
+    id, they get `sqs:<message id>:<position>`.
+    """
+
+    message_id: str | None
+    sent_at: dt.datetime
+    items: list[T | None]
+    first_position: int = 0
 
 
 @dataclass(frozen=True)

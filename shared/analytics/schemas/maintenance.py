@@ -12,5 +12,6 @@ class RetentionReport(BaseModel):
     dropped: list[str] = Field(default_factory=list, description="Partitions dropped")
     created: list[str] = Field(default_factory=list, description="Partitions created")
     keys_deleted: int = 0
+    quantiles_stored: int = Field(0, description="Days whose quantiles were computed from their sketch")
     sync_logs_deleted: int = 0
     rejections_deleted: int = 0

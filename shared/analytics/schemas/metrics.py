@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from analytics.enums import MetricType, ServiceName
-from analytics.schemas.common import FlatObject, Name, UtcDatetime, reject_nul
+from analytics.schemas.common import FlatObject, Name, reject_nul
 
 # Bounded so that sums of squares in the rollups stay finite.
 MAX_MAGNITUDE = 1e100
@@ -48,7 +48,9 @@ class MetricCreate(BaseModel):
     dimensions: FlatObject = Field(
         default_factory=dict, description="A flat object of strings, numbers, booleans"
     )
-    timestamp: UtcDatetime | None = Field(None, description="ISO 8601; defaults to now; stored in UTC")
+    timestamp: dt.datetime | None = Field(
+        None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
+    )
     date: dt.date | None = Field(
         None, description="Accepted for compatibility; always derived from timestamp (UTC)"
     )

@@ -8,27 +8,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import EventRow, UnitOfWork
+from analytics.ports import UnitOfWork
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.services.bulk import check_items, summarize
 
 
-def to_row(event: EventCreate, default_time: dt.datetime, default_key: str | None = None) -> EventRow:
-    return (
-        uuid.uuid4(),
-        event.event_name,
-        event.user_id,
-        event.properties,
-        event.timestamp or default_time,
-        event.idempotency_key or default_key,
-    )
-
-
 def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bool]:
     """Stores one event; with a known idempotency key returns the original and `created=False`."""
     with uow:
-        [(event_id, created)] = uow.events.insert_many([to_row(event, dt.datetime.now(dt.UTC))])
+        [(event_id, created)] = uow.events.insert_many([event], dt.datetime.now(dt.UTC))
         stored = uow.events.get(event_id)
     assert stored is not None, "an event just stored or found by its key must be readable"
     return stored, created
@@ -40,7 +29,7 @@ def create_events(uow: UnitOfWork, items: Sequence[Any]) -> BulkResult:
     outcomes = []
     if checked.valid:
         with uow:
-            outcomes = uow.events.insert_many([to_row(event, now) for _, event in checked.valid])
+            outcomes = uow.events.insert_many([event for _, event in checked.valid], now)
     return summarize([index for index, _ in checked.valid], outcomes, checked.errors)
 
 

@@ -11,32 +11,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from analytics.errors import Unavailable
 from analytics.http_detail import error_detail
-from analytics.ports import EventRow, MetricRow, UnitOfWork
-from analytics.schemas.common import Page
+from analytics.ports import UnitOfWork
+from analytics.schemas.common import NUL_CHECKED, Page
 from analytics.schemas.events import EventCreate
 from analytics.schemas.ingest import (
     IngestReport,
+    MessageItems,
     QueueMessage,
     Rejection,
     RejectionFilters,
     RejectionResponse,
 )
 from analytics.schemas.metrics import MetricCreate
-from analytics.services import events, metrics
 
 ENVELOPE_KEYS = frozenset({"metrics", "events"})
 
 
+M = TypeVar("M", MetricCreate, EventCreate)
+
+METRIC_LIST = TypeAdapter(list[MetricCreate])
+EVENT_LIST = TypeAdapter(list[EventCreate])
+
+
 class _Batch:
     def __init__(self) -> None:
-        self.metric_rows: list[MetricRow] = []
-        self.event_rows: list[EventRow] = []
+        self.metrics: list[MessageItems[MetricCreate]] = []
+        self.events: list[MessageItems[EventCreate]] = []
         self.rejections: list[Rejection] = []
 
     def reject_message(self, message: QueueMessage, msg: str, type_: str) -> None:
@@ -66,36 +72,41 @@ class _Batch:
                 message, "expected a metric object or a metrics/events envelope", "envelope_invalid"
             )
             return
-        for position, item in enumerate(metric_items):
-            self._add_metric(message, position, item)
-        for position, item in enumerate(event_items, start=len(metric_items)):
-            self._add_event(message, position, item)
+        # JSON can only carry a NUL character escaped: without the escape, the per-string check is moot.
+        context = {NUL_CHECKED: "\\u0000" not in message.body}
+        if metric_items:
+            metrics = self._validate(message, "metric", MetricCreate, METRIC_LIST, metric_items, 0, context)
+            self.metrics.append(MessageItems(message.message_id, message.sent_at, metrics))
+        if event_items:
+            first = len(metric_items)
+            events = self._validate(message, "event", EventCreate, EVENT_LIST, event_items, first, context)
+            self.events.append(MessageItems(message.message_id, message.sent_at, events, first))
 
-    def _add_metric(self, message: QueueMessage, position: int, item: Any) -> None:
+    def _validate(
+        self,
+        message: QueueMessage,
+        kind: str,
+        model: type[M],
+        adapter: TypeAdapter[list[M]],
+        items: list[Any],
+        first: int,
+        context: dict[str, bool],
+    ) -> list[M | None]:
+        """All items in one pass; if any is bad, one by one, keeping the good ones and their positions."""
         try:
-            metric = MetricCreate.model_validate(item)
-        except ValidationError as exc:
-            self._reject_item(message, position, "metric", item, exc)
-            return
-        self.metric_rows.append(metrics.to_row(metric, message.sent_at, _default_key(message, position)))
-
-    def _add_event(self, message: QueueMessage, position: int, item: Any) -> None:
-        try:
-            event = EventCreate.model_validate(item)
-        except ValidationError as exc:
-            self._reject_item(message, position, "event", item, exc)
-            return
-        self.event_rows.append(events.to_row(event, message.sent_at, _default_key(message, position)))
-
-    def _reject_item(
-        self, message: QueueMessage, position: int, kind: str, item: Any, exc: ValidationError
-    ) -> None:
-        raw = json.dumps(item, default=str)
-        self.rejections.append(Rejection(message.message_id, position, kind, raw, error_detail(exc.errors())))
-
-
-def _default_key(message: QueueMessage, position: int) -> str:
-    return f"sqs:{message.message_id}:{position}"
+            return list(adapter.validate_python(items, context=context))
+        except ValidationError:
+            checked: list[M | None] = []
+            for position, item in enumerate(items, start=first):
+                try:
+                    checked.append(model.model_validate(item, context=context))
+                except ValidationError as exc:
+                    checked.append(None)
+                    raw = json.dumps(item, default=str)
+                    self.rejections.append(
+                        Rejection(message.message_id, position, kind, raw, error_detail(exc.errors()))
+                    )
+            return checked
 
 
 def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> IngestReport:
@@ -105,8 +116,8 @@ def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> Ingest
     report = IngestReport(messages=len(messages), rejected=len(batch.rejections))
     try:
         with uow:
-            report.metrics_stored = uow.metrics.store_many(batch.metric_rows)
-            report.events_stored = uow.events.store_many(batch.event_rows)
+            report.metrics_stored = uow.metrics.store(batch.metrics)
+            report.events_stored = uow.events.store(batch.events)
             uow.rejections.add_many(batch.rejections)
     except Unavailable:
         return IngestReport(messages=len(messages), retry=[m.message_id for m in messages])

@@ -8,34 +8,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import MetricRow, UnitOfWork
+from analytics.ports import UnitOfWork
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 from analytics.services.bulk import check_items, summarize
 
 
-def to_row(metric: MetricCreate, default_time: dt.datetime, default_key: str | None = None) -> MetricRow:
-    """The stored row: timestamp defaults to `default_time`; `date` is the timestamp's UTC date."""
-    timestamp = metric.timestamp or default_time
-    return (
-        uuid.uuid4(),
-        metric.service_name.value,
-        metric.metric_type.value,
-        metric.metric_name,
-        metric.value,
-        metric.unit or None,
-        metric.dimensions,
-        timestamp,
-        timestamp.astimezone(dt.UTC).date(),
-        metric.meta,
-        metric.idempotency_key or default_key,
-    )
-
-
 def create_metric(uow: UnitOfWork, metric: MetricCreate) -> tuple[MetricResponse, bool]:
     """Stores one metric; with a known idempotency key returns the original and `created=False`."""
     with uow:
-        [(metric_id, created)] = uow.metrics.insert_many([to_row(metric, dt.datetime.now(dt.UTC))])
+        [(metric_id, created)] = uow.metrics.insert_many([metric], dt.datetime.now(dt.UTC))
         stored = uow.metrics.get(metric_id)
     assert stored is not None, "a metric just stored or found by its key must be readable"
     return stored, created
@@ -48,7 +30,7 @@ def create_metrics(uow: UnitOfWork, items: Sequence[Any]) -> BulkResult:
     outcomes = []
     if checked.valid:
         with uow:
-            outcomes = uow.metrics.insert_many([to_row(metric, now) for _, metric in checked.valid])
+            outcomes = uow.metrics.insert_many([metric for _, metric in checked.valid], now)
     return summarize([index for index, _ in checked.valid], outcomes, checked.errors)
 
 

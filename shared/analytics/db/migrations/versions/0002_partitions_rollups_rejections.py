@@ -63,6 +63,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   ) AS merged
 $$;
 
+CREATE FUNCTION sketch_quantiles(sketch jsonb, qs double precision[]) RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  WITH cumulative AS (
+    SELECT key::integer AS bucket,
+           sum(value::bigint) OVER (ORDER BY key::integer) AS seen,
+           sum(value::bigint) OVER () AS total
+    FROM jsonb_each_text(sketch)
+  )
+  SELECT array_agg(
+    (SELECT sketch_bucket_value(bucket) FROM cumulative WHERE seen > q * (total - 1) ORDER BY bucket LIMIT 1)
+    ORDER BY n)
+  FROM unnest(qs) WITH ORDINALITY AS wanted(q, n)
+$$;
+
 CREATE FUNCTION sketch_quantile(sketch jsonb, q double precision) RETURNS double precision
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT sketch_bucket_value(bucket)
@@ -90,10 +104,11 @@ ROLLUP_FIGURES = """
   max double precision NOT NULL,
   sum_squares double precision NOT NULL,
   sketch jsonb NOT NULL"""
-QUANTILE_COLUMNS = ",".join(
-    f"\n  p{q} double precision GENERATED ALWAYS AS (sketch_quantile(sketch, 0.{q})) STORED"
-    for q in (50, 90, 95, 99)
-)
+# p50, p90, p95 and p99 of the day from its sketch. Ingest resets them to NULL (recomputing them for
+# every touched day cost more than the rest of the rollup); readers compute missing ones on the fly
+# and the daily maintenance stores them for the days that are over.
+QUANTILE_COLUMNS = """
+  quantiles double precision[]"""
 
 ROLLUP_BACKFILL = """
 INSERT INTO {table} (metric_name, service_name, metric_type, unit, {bucket_column},

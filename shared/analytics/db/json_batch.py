@@ -1,0 +1,49 @@
+"""A batch of items handed to PostgreSQL as one JSON document, unpacked there by set-returning functions.
+
+pydantic-core serializes the validated items in Rust and PostgreSQL parses the JSON in C, so no row is
+touched by Python on the way in: faster here than building CSV for COPY, and one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from analytics.schemas.ingest import MessageItems
+
+
+class Skipped(BaseModel):
+    """Stands where an invalid item was (serialized as `{}`), so the others keep their positions."""
+
+
+SKIPPED = Skipped()
+
+
+def unpack(columns: str) -> str:
+    """SQL yielding the batch's items as rows of `columns` (a record definition such as `a int, b text`),
+    with `ord` (place in the batch), `message_id`, `sent_at` and `position` (place in its message).
+    Placeholders of invalid items come out with every column NULL."""
+    names = ", ".join(column.split()[0] for column in columns.split(","))
+    return f"""
+  SELECT row_number() OVER (ORDER BY msg.number, item.number) - 1 AS ord,
+         msg.doc->>'message_id' AS message_id,
+         (msg.doc->>'sent_at')::timestamptz AS sent_at,
+         (msg.doc->>'first_position')::integer + item.number - 1 AS position,
+         {", ".join(f"item.{name}" for name in names.split(", "))}
+  FROM jsonb_array_elements(CAST(:batch AS jsonb)) WITH ORDINALITY AS msg(doc, number)
+  CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(msg.doc->'items') AS ({columns}))
+    WITH ORDINALITY AS item({names}, number)"""
+
+
+def batch_json(batches: Sequence[MessageItems[Any]], adapter: TypeAdapter[Any]) -> str:
+    parts = []
+    for batch in batches:
+        items = batch.items if None not in batch.items else [SKIPPED if i is None else i for i in batch.items]
+        parts.append(
+            f'{{"message_id":{json.dumps(batch.message_id)},"sent_at":"{batch.sent_at.isoformat()}",'
+            f'"first_position":{batch.first_position},"items":{adapter.dump_json(items).decode()}}}'
+        )
+    return "[" + ",".join(parts) + "]"

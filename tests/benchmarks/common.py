@@ -1,0 +1,45 @@
+"""Shared set-up of the on-demand benchmarks: a real PostgreSQL, migrated, and figures printed."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from analytics.db.embedded import start_embedded_server
+from analytics.db.engine import get_engine, get_session_factory
+from analytics.db.migrate import upgrade_to_head
+from analytics.settings import get_settings
+
+
+@contextmanager
+def benchmark_database(data_dir: Path | None) -> Iterator[str]:
+    """DATABASE_URL if set, else an embedded server in `data_dir` (kept) or a temporary folder."""
+    url = os.environ.get("DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="analytics-bench-") as scratch:
+        if not url:
+            url = start_embedded_server(data_dir or Path(scratch))
+            os.environ["DATABASE_URL"] = url
+        for cached in (get_settings, get_engine, get_session_factory):
+            cached.cache_clear()
+        upgrade_to_head(get_engine())
+        yield url
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
