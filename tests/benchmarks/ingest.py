@@ -17,6 +17,7 @@ import random
 import subprocess
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -59,7 +60,10 @@ def make_metrics(rows: int, spread_hours: float = 24, seed: int = 7) -> list[dic
                 "metric_name": name,
                 "value": round(rng.lognormvariate(3, 1), 2),
                 "unit": unit,
-                "dimensions": {"country": rng.choice(("US", "KE", "GB", "DE")), "channel": rng.choice(("a", "b"))},
+                "dimensions": {
+                    "country": rng.choice(("US", "KE", "GB", "DE")),
+                    "channel": rng.choice(("a", "b")),
+                },
                 "timestamp": timestamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "idempotency_key": f"bench:{i}",
             }
@@ -78,15 +82,21 @@ def sqs_batches(metrics: list[dict[str, Any]]) -> list[list[QueueMessage]]:
 
 def empty_tables() -> None:
     with get_engine().begin() as connection:
-        connection.execute(
-            text("TRUNCATE metrics, metric_keys, metric_rollups_hourly, metric_rollups_daily, ingest_rejections")
-        )
+        tables = "metrics, metric_keys, metric_rollups_hourly, metric_rollups_daily, ingest_rejections"
+        connection.execute(text(f"TRUNCATE {tables}"))
 
 
-def consumer_run(batches: list[list[QueueMessage]]) -> None:
-    for batch in batches:
+def consumer_run(batches: list[list[QueueMessage]], workers: int) -> None:
+    """Batches as Lambda's SQS event source hands them out: to `workers` concurrent consumers."""
+
+    def consume(batch: list[QueueMessage]) -> None:
         report = ingest_messages(unit_of_work(), batch)
-        assert not report.retry and not report.rejected, report
+        while report.retry:  # a lock conflict with a concurrent batch: SQS would redeliver it
+            report = ingest_messages(unit_of_work(), batch)
+        assert not report.rejected, report
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(consume, batches))
 
 
 def write_csv(metrics: list[dict[str, Any]], path: Path) -> None:
@@ -133,29 +143,43 @@ def psql_command(url: str) -> list[str]:
     ]
 
 
+COPY_COLUMNS = (
+    'id, service_name, metric_type, metric_name, metric_value, metric_unit, dimensions, "timestamp", date, '
+    "meta, idempotency_key"
+)
 REFERENCE_SQL = """
 CREATE TEMP TABLE reference_staging (LIKE metrics INCLUDING DEFAULTS);
-\\copy reference_staging (id, service_name, metric_type, metric_name, metric_value, metric_unit, dimensions, "timestamp", date, meta, idempotency_key) FROM '{path}' WITH (FORMAT csv)
+\\copy reference_staging ({columns}) FROM '{path}' WITH (FORMAT csv)
 INSERT INTO metrics SELECT * FROM reference_staging ON CONFLICT DO NOTHING;
 """
 
 
 def reference_run(url: str, csv_path: Path) -> None:
-    subprocess.run(psql_command(url), input=REFERENCE_SQL.format(path=csv_path), text=True, check=True)
+    subprocess.run(
+        psql_command(url),
+        input=REFERENCE_SQL.format(path=csv_path, columns=COPY_COLUMNS),
+        text=True,
+        check=True,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="concurrent consumers (Lambda runs several)")
     parser.add_argument("--spread-hours", type=float, default=24, help="timestamps over this many past hours")
-    parser.add_argument("--data-dir", type=Path, help="embedded server folder to use (default: a temporary one)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="embedded server folder to use (default: a temporary one)"
+    )
     args = parser.parse_args()
 
     with benchmark_database(args.data_dir) as url, tempfile.TemporaryDirectory() as scratch:
         print(
-            f"preparing {args.rows:,} metrics ({len(SERIES)} series over the last {args.spread_hours:g} hours, "
-            f"{METRICS_PER_MESSAGE} per message, {MESSAGES_PER_BATCH} messages per batch)..."
+            f"preparing {args.rows:,} metrics ({len(SERIES)} series over the last {args.spread_hours:g} "
+            f"hours, {METRICS_PER_MESSAGE} per message, {MESSAGES_PER_BATCH} messages per batch)..."
         )
         metrics = make_metrics(args.rows, args.spread_hours)
         batches = sqs_batches(metrics)
@@ -167,21 +191,26 @@ def main() -> None:
             empty_tables()
             reference_times.append(timed(lambda: reference_run(url, csv_path)))
             empty_tables()
-            consumer_times.append(timed(lambda: consumer_run(batches)))
+            consumer_times.append(timed(lambda: consumer_run(batches, args.workers)))
             print(
                 f"round {round_number}: reference {args.rows / reference_times[-1]:,.0f} rows/s, "
                 f"consumer {args.rows / consumer_times[-1]:,.0f} rows/s"
             )
         with get_engine().connect() as connection:
             stored = connection.execute(text("SELECT count(*) FROM metrics")).scalar_one()
-            rolled = connection.execute(text("SELECT sum(count)::bigint FROM metric_rollups_hourly")).scalar_one()
+            rolled = connection.execute(
+                text("SELECT sum(count)::bigint FROM metric_rollups_hourly")
+            ).scalar_one()
         assert stored == rolled == args.rows, (stored, rolled)
 
         reference_rate = args.rows / median(reference_times)
         consumer_rate = args.rows / median(consumer_times)
         print()
         print(f"reference (psql \\copy + INSERT ... ON CONFLICT DO NOTHING): {reference_rate:,.0f} rows/s")
-        print(f"consumer (parse, validate, idempotent insert, rollups):      {consumer_rate:,.0f} rows/s")
+        print(
+            f"consumer (parse, validate, idempotent insert, rollups), {args.workers} worker(s): "
+            f"{consumer_rate:,.0f} rows/s"
+        )
         print(f"ratio consumer / reference: {consumer_rate / reference_rate:.2f} (target >= 0.50)")
 
 

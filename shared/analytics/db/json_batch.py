@@ -24,11 +24,11 @@ SKIPPED = Skipped()
 
 def unpack(columns: str) -> str:
     """SQL yielding the batch's items as rows of `columns` (a record definition such as `a int, b text`),
-    with `ord` (place in the batch), `message_id`, `sent_at` and `position` (place in its message).
+    with `ord` (orders the batch's items), `message_id`, `sent_at` and `position` (place in its message).
     Placeholders of invalid items come out with every column NULL."""
     names = ", ".join(column.split()[0] for column in columns.split(","))
     return f"""
-  SELECT row_number() OVER (ORDER BY msg.number, item.number) - 1 AS ord,
+  SELECT msg.number * 1000000 + item.number AS ord,
          msg.doc->>'message_id' AS message_id,
          (msg.doc->>'sent_at')::timestamptz AS sent_at,
          (msg.doc->>'first_position')::integer + item.number - 1 AS position,

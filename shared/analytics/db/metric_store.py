@@ -64,6 +64,7 @@ WITH staged AS MATERIALIZED (
   SELECT metric_name, service_name, metric_type, unit, hour, sum(n), sum(total), min(low), max(high),
          sum(squares), jsonb_object_agg(bucket, n)
   FROM per_hour_bucket GROUP BY 1, 2, 3, 4, 5
+  ORDER BY 1, 2, 3, 4, 5  -- one lock order for every writer: concurrent batches wait, never deadlock
   ON CONFLICT (metric_name, service_name, metric_type, unit, bucket_start) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
@@ -74,6 +75,7 @@ WITH staged AS MATERIALIZED (
   SELECT metric_name, service_name, metric_type, unit, day, sum(n), sum(total), min(low), max(high),
          sum(squares), jsonb_object_agg(bucket, n)
   FROM per_day_bucket GROUP BY 1, 2, 3, 4, 5
+  ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,

@@ -13,6 +13,24 @@ from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
 from analytics.errors import Unavailable
 
+# SQLSTATEs worth retrying: serialization failure, deadlock, lock timeout, statement timeout, and the
+# server shutting down or refusing connections.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300"})
+
+
+def sqlstate(exc: DBAPIError) -> str | None:
+    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return details.get("C") if isinstance(details, dict) else None
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    """Whether a failure may pass if the same work is tried again later."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or sqlstate(exc) in TRANSIENT_SQLSTATES
+    )
+
 
 class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
@@ -32,10 +50,8 @@ class SqlUnitOfWork:
             else:
                 self._session.rollback()
         except (OperationalError, InterfaceError) as db_error:
-            raise Unavailable("the database is unreachable; try again shortly") from db_error
+            raise Unavailable("the database is unavailable for now; try again shortly") from db_error
         finally:
             self._session.close()
-        if isinstance(exc, OperationalError | InterfaceError) or (
-            isinstance(exc, DBAPIError) and exc.connection_invalidated
-        ):
-            raise Unavailable("the database is unreachable; try again shortly") from exc
+        if is_transient(exc):
+            raise Unavailable("the database is unavailable for now; try again shortly") from exc
