@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from analytics.db.json_batch import Skipped, batch_json, unpack
 from analytics.db.models import Metric
+from analytics.db.rollup_sql import HOUR_OF, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
@@ -116,34 +117,13 @@ WITH gone AS (
 SELECT metric_name, service_name, metric_type, unit, "timestamp" FROM gone
 """
 
-REFILL = """
-WITH remaining AS (
-  SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, "timestamp", metric_value
-  FROM metrics
-  WHERE metric_name = :metric_name AND service_name = :service_name AND metric_type = :metric_type
-    AND coalesce(metric_unit, '') = :unit AND "timestamp" >= :start AND "timestamp" < :end
-), per_bucket AS (
-  SELECT metric_name, service_name, metric_type, unit, {bucket_expression} AS bucket_key,
-         sketch_bucket(metric_value) AS bucket, count(*) AS n, sum(metric_value) AS total,
-         min(metric_value) AS low, max(metric_value) AS high, sum(metric_value * metric_value) AS squares
-  FROM remaining GROUP BY 1, 2, 3, 4, 5, 6
+# The rows of one series in one hour or day, as a rollup rebuild filter.
+ONE_SERIES = (
+    "metric_name = :metric_name AND service_name = :service_name AND metric_type = :metric_type "
+    'AND coalesce(metric_unit, \'\') = :unit AND "timestamp" >= :start AND "timestamp" < :end'
 )
-INSERT INTO {table} (metric_name, service_name, metric_type, unit, {key_column},
-                     count, sum, min, max, sum_squares, sketch)
-SELECT metric_name, service_name, metric_type, unit, bucket_key, sum(n), sum(total), min(low), max(high),
-       sum(squares), jsonb_object_agg(bucket, n)
-FROM per_bucket GROUP BY 1, 2, 3, 4, 5
-"""
-REFILL_HOUR = REFILL.format(
-    table="metric_rollups_hourly",
-    key_column="bucket_start",
-    bucket_expression="date_trunc('hour', \"timestamp\", 'UTC')",
-)
-REFILL_DAY = REFILL.format(
-    table="metric_rollups_daily",
-    key_column="day",
-    bucket_expression="(\"timestamp\" AT TIME ZONE 'UTC')::date",
-)
+REFILL_HOUR = rebuild_from_raw("metric_rollups_hourly", "bucket_start", HOUR_OF, ONE_SERIES)
+REFILL_DAY = rebuild_from_raw("metric_rollups_daily", "day", UTC_DAY_OF, ONE_SERIES)
 
 
 def to_response(row: Metric) -> MetricResponse:

@@ -20,6 +20,7 @@ from analytics.db.partitions import (
     month_start,
     months_ahead,
 )
+from analytics.db.rollup_sql import REBUILD_DAILY, REBUILD_HOURLY
 from analytics.sketch import GAMMA, MIN_MAGNITUDE, OFFSET
 
 revision: str = "0002"
@@ -109,22 +110,6 @@ ROLLUP_FIGURES = """
 # and the daily maintenance stores them for the days that are over.
 QUANTILE_COLUMNS = """
   quantiles double precision[]"""
-
-ROLLUP_BACKFILL = """
-INSERT INTO {table} (metric_name, service_name, metric_type, unit, {bucket_column},
-                     count, sum, min, max, sum_squares, sketch)
-SELECT metric_name, service_name, metric_type, unit, {bucket_column},
-       sum(n), sum(total), min(low), max(high), sum(squares), jsonb_object_agg(bucket, n)
-FROM (
-  SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
-         {bucket_expression} AS {bucket_column}, sketch_bucket(metric_value) AS bucket,
-         count(*) AS n, sum(metric_value) AS total, min(metric_value) AS low, max(metric_value) AS high,
-         sum(metric_value * metric_value) AS squares
-  FROM metrics
-  GROUP BY 1, 2, 3, 4, 5, 6
-) AS per_bucket
-GROUP BY 1, 2, 3, 4, 5
-"""
 
 
 def _partition(table: str, columns: str, table_body: str) -> None:
@@ -229,20 +214,8 @@ def upgrade() -> None:
           CONSTRAINT pk_metric_rollups_daily PRIMARY KEY (metric_name, service_name, metric_type, unit, day)
         )""")
     op.execute("CREATE INDEX ix_metric_rollups_daily_day ON metric_rollups_daily (day)")
-    op.execute(
-        ROLLUP_BACKFILL.format(
-            table="metric_rollups_hourly",
-            bucket_column="bucket_start",
-            bucket_expression="date_trunc('hour', \"timestamp\", 'UTC')",
-        )
-    )
-    op.execute(
-        ROLLUP_BACKFILL.format(
-            table="metric_rollups_daily",
-            bucket_column="day",
-            bucket_expression="(\"timestamp\" AT TIME ZONE 'UTC')::date",
-        )
-    )
+    op.execute(REBUILD_HOURLY)
+    op.execute(REBUILD_DAILY)
 
     op.execute("""
         CREATE TABLE ingest_rejections (
