@@ -4,7 +4,6 @@ offsets are whole hours (hourly rollups add up exactly to local days, weeks and 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +32,7 @@ class SeriesFilters(BaseModel):
 class PeriodStatistics(BaseModel):
     """One series in one period. Quantiles come from the sketch: within 1 % of the true value."""
 
-    period_start: dt.datetime = Field(description="Start of the period, in the requested time zone")
+    period_start: dt.datetime = Field(description="The instant the period starts (local midnight, etc.)")
     service_name: ServiceName
     metric_type: MetricType
     metric_name: str
@@ -69,16 +68,3 @@ def time_zone(name: str, start: dt.datetime, end: dt.datetime) -> ZoneInfo:
             )
         day += dt.timedelta(days=1)
     return zone
-
-
-def local_start(period: str, tz: str) -> dt.datetime:
-    """A period's start as PostgreSQL wrote it (a date, or a local timestamp), made aware in `tz`."""
-    parsed = dt.datetime.fromisoformat(period)
-    return parsed.replace(tzinfo=ZoneInfo(tz))
-
-
-def population_stddev(count: int, total: float, squares: float) -> float:
-    if count == 0:
-        return 0.0
-    mean = total / count
-    return math.sqrt(max(squares / count - mean * mean, 0.0))

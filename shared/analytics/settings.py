@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     DB_SECRET_ARN: str | None = None
     DB_HOST: str | None = Field(None, description="Overrides the secret's host, e.g. the RDS Proxy endpoint.")
     DB_POOL_SIZE: int = Field(2, ge=1, le=50)
+    DB_SOCKET_TIMEOUT_SECONDS: int = Field(300, ge=1, description="Longest wait for the database to answer")
     LOCAL_DATA_DIR: Path = Path(".local")
 
     # AWS resources (boto3 reads AWS_ENDPOINT_URL itself).

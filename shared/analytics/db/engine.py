@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from analytics.settings import Settings, get_settings
 
 SOCKET_FILE = ".s.PGSQL.{port}"
-CONNECT_TIMEOUT_SECONDS = 10
 
 
 def pg8000_url(url: str) -> URL:
@@ -67,7 +66,8 @@ def get_engine() -> Engine:
     url, connect_args = resolve_database_url(settings)
     engine = create_engine(
         url,
-        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS, **connect_args},
+        # pg8000's timeout bounds every socket read, so it must outlast the longest statement.
+        connect_args={"timeout": settings.DB_SOCKET_TIMEOUT_SECONDS, **connect_args},
         pool_size=settings.DB_POOL_SIZE,
         max_overflow=2,
         pool_pre_ping=True,
@@ -82,6 +82,7 @@ def _use_utc(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
+    dbapi_connection.commit()  # pg8000 opened a transaction for the SET; end it so AUTOCOMMIT works
 
 
 @lru_cache(maxsize=1)

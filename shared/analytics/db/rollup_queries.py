@@ -6,16 +6,30 @@ other zones and hours read the hourly rollup, grouped by local period, with sket
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from analytics.db.rollup_sql import DAILY_QUANTILES, quantiles_of
-from analytics.rollups import Interval, PeriodStatistics, SeriesFilters, local_start, population_stddev
+from analytics.rollups import Interval, PeriodStatistics, SeriesFilters
 
 SERIES = "metric_name, service_name, metric_type, unit"
+PERIOD_STATISTICS: TypeAdapter[list[PeriodStatistics]] = TypeAdapter(list[PeriodStatistics])
+
+
+def _as_json(rows_sql: str) -> str:
+    """PeriodStatistics as JSON, built by PostgreSQL from rows of (period_start, series, figures, q)."""
+    return f"""
+      SELECT coalesce(json_agg(json_build_object(
+               'period_start', period_start, 'service_name', service_name, 'metric_type', metric_type,
+               'metric_name', metric_name, 'unit', nullif(unit, ''), 'count', count, 'sum', sum,
+               'avg', sum / count, 'min', min, 'max', max,
+               'stddev', sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)),
+               'p50', q[1], 'p90', q[2], 'p95', q[3], 'p99', q[4])
+             ORDER BY period_start, metric_name), '[]')::text
+      FROM ({rows_sql}) AS answer"""
 
 
 def _where(filters: SeriesFilters, time_column: str) -> tuple[str, dict[str, Any]]:
@@ -32,11 +46,11 @@ def _where(filters: SeriesFilters, time_column: str) -> tuple[str, dict[str, Any
 def _utc_days(filters: SeriesFilters) -> tuple[str, dict[str, Any]]:
     where, params = _where(filters, "day")
     params |= {"start": filters.start.date(), "end": filters.end.date()}
-    sql = f"""
-      SELECT coalesce(json_agg(json_build_array(day, {SERIES}, count, sum, min, max, sum_squares,
-                                                {DAILY_QUANTILES}) ORDER BY day, {SERIES}), '[]')::text
+    rows = f"""
+      SELECT day::timestamp AT TIME ZONE 'UTC' AS period_start, {SERIES}, count, sum, min, max, sum_squares,
+             {DAILY_QUANTILES} AS q
       FROM metric_rollups_daily WHERE {where}"""
-    return sql, params
+    return _as_json(rows), params
 
 
 def _merged(
@@ -45,10 +59,11 @@ def _merged(
     if utc_daily:
         where, params = _where(filters, "day")
         params |= {"start": filters.start.date(), "end": filters.end.date()}
-        table, period = "metric_rollups_daily", f"date_trunc('{interval}', day::timestamp)"
+        table, period = "metric_rollups_daily", f"date_trunc('{interval}', day::timestamp) AT TIME ZONE 'UTC'"
     else:
         where, params = _where(filters, "bucket_start")
-        table, period = "metric_rollups_hourly", f"date_trunc('{interval}', bucket_start AT TIME ZONE :tz)"
+        table = "metric_rollups_hourly"
+        period = f"date_trunc('{interval}', bucket_start AT TIME ZONE :tz) AT TIME ZONE :tz"
         params["tz"] = tz
     sql = f"""
       WITH source AS (
@@ -64,12 +79,10 @@ def _merged(
       ), sketches AS (
         SELECT period, {SERIES}, jsonb_object_agg(key, n) AS sketch FROM buckets GROUP BY period, {SERIES}
       )
-      SELECT coalesce(json_agg(json_build_array(f.period, f.metric_name, f.service_name, f.metric_type,
-                                                f.unit, f.count, f.sum, f.min, f.max, f.sum_squares,
-                                                {quantiles_of("s.sketch")})
-                               ORDER BY f.period, f.metric_name), '[]')::text
+      SELECT f.period AS period_start, {SERIES}, f.count, f.sum, f.min, f.max, f.sum_squares,
+             {quantiles_of("s.sketch")} AS q
       FROM figures f JOIN sketches s USING (period, {SERIES})"""
-    return sql, params
+    return _as_json(sql), params
 
 
 def period_statistics(
@@ -80,27 +93,4 @@ def period_statistics(
         sql, params = _utc_days(filters)
     else:
         sql, params = _merged(filters, interval, tz, utc_daily=utc and interval is not Interval.HOUR)
-    rows = json.loads(session.execute(text(sql), params).scalar_one())
-    return [_statistics(row, tz) for row in rows]
-
-
-def _statistics(row: list[Any], tz: str) -> PeriodStatistics:
-    period, name, service, metric_type, unit, count, total, low, high, squares, quantiles = row
-    p50, p90, p95, p99 = quantiles or (None, None, None, None)
-    return PeriodStatistics(
-        period_start=local_start(period, tz),
-        service_name=service,
-        metric_type=metric_type,
-        metric_name=name,
-        unit=unit or None,
-        count=count,
-        sum=total,
-        avg=total / count,
-        min=low,
-        max=high,
-        stddev=population_stddev(count, total, squares),
-        p50=p50,
-        p90=p90,
-        p95=p95,
-        p99=p99,
-    )
+    return PERIOD_STATISTICS.validate_json(session.execute(text(sql), params).scalar_one())

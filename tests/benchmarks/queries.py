@@ -1,0 +1,127 @@
+"""Query benchmark: daily count/sum/avg/min/max/p95 over three years of 10 million raw metrics,
+answered from the rollups (through the domain) vs a plain SQL query over the raw table, same run.
+
+    python -m tests.benchmarks.queries [--rows 10000000] [--data-dir .local/bench-queries]
+
+The data set is generated once into the data folder and reused by later runs. Target: the rollup
+answer under 50 ms p50 and at least 100 times faster than raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from analytics.db.engine import get_engine, get_session_factory
+from analytics.db.partitions import ensure_months
+from analytics.db.rollup_queries import period_statistics
+from analytics.db.rollup_sql import QUANTILES_OF_SKETCH, REBUILD_DAILY, REBUILD_HOURLY
+from analytics.rollups import Interval, SeriesFilters
+from tests.benchmarks.common import benchmark_database, median, timed
+
+METRICS = 50
+YEARS = 3
+CHUNK = 1_000_000
+ONE_METRIC = "metric_7"
+
+SERVICES = "ARRAY['partners_crm','projects','social_media','notification','content']::service_name_enum[]"
+TYPES = "ARRAY['donation','beneficiary','engagement','notification','conversion']::metric_type_enum[]"
+GENERATE = f"""
+INSERT INTO metrics (id, service_name, metric_type, metric_name, metric_value, metric_unit, dimensions,
+                     "timestamp", date, meta)
+SELECT gen_random_uuid(), ({SERVICES})[mod(g, 5) + 1], ({TYPES})[mod(g, 5) + 1],
+       'metric_' || mod(g, CAST(:metrics AS bigint)), round((exp(3 + random() * 3))::numeric, 2), 'count',
+       jsonb_build_object('country', (ARRAY['US','KE','GB','DE'])[mod(g, 4) + 1]), ts,
+       (ts AT TIME ZONE 'UTC')::date, '{{}}'
+FROM (
+  SELECT g, CAST(:end AS timestamptz)
+            - random() * (CAST(:end AS timestamptz) - CAST(:start AS timestamptz)) AS ts
+  FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g
+) AS source
+"""
+
+RAW = """
+SELECT metric_name, date, count(*), sum(metric_value), avg(metric_value), min(metric_value),
+       max(metric_value), percentile_cont(0.95) WITHIN GROUP (ORDER BY metric_value)
+FROM metrics WHERE "timestamp" >= :start AND "timestamp" < :end {metric_filter}
+GROUP BY 1, 2
+"""
+
+
+def load(rows: int, start: dt.datetime, end: dt.datetime) -> None:
+    engine = get_engine()
+    with engine.connect() as connection:
+        present = connection.execute(text("SELECT count(*) FROM metrics")).scalar_one()
+    if present == rows:
+        print(f"reusing {rows:,} metrics already loaded")
+        return
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE metrics, metric_keys, metric_rollups_hourly, metric_rollups_daily"))
+        ensure_months(connection, "metrics", start.date(), end.date())
+    began = time.perf_counter()
+    for first in range(1, rows + 1, CHUNK):
+        last = min(first + CHUNK - 1, rows)
+        with engine.begin() as connection:
+            params = {"first": first, "last": last, "metrics": METRICS, "start": start, "end": end}
+            connection.execute(text(GENERATE), params)
+        print(f"  raw metrics {last:,}/{rows:,} ({time.perf_counter() - began:.0f}s)")
+    with engine.begin() as connection:
+        print("  building hourly and daily rollups from the raw rows...")
+        connection.execute(text(REBUILD_HOURLY))
+        connection.execute(text(REBUILD_DAILY))
+        connection.execute(text(f"UPDATE metric_rollups_daily SET quantiles = {QUANTILES_OF_SKETCH}"))
+        connection.execute(text("ANALYZE"))
+    print(f"loaded in {time.perf_counter() - began:.0f}s")
+
+
+def raw_answer(start: dt.datetime, end: dt.datetime, metric: str | None) -> int:
+    metric_filter = "AND metric_name = :metric" if metric else ""
+    with get_engine().connect() as connection:
+        rows = connection.execute(
+            text(RAW.format(metric_filter=metric_filter)), {"start": start, "end": end, "metric": metric}
+        )
+        return len(rows.all())
+
+
+def rollup_answer(start: dt.datetime, end: dt.datetime, metric: str | None) -> int:
+    filters = SeriesFilters(metric_name=metric, start=start, end=end)
+    with get_session_factory().begin() as session:
+        return len(period_statistics(session, filters, Interval.DAY, "UTC"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--data-dir", type=Path, default=Path(".local/bench-queries"))
+    parser.add_argument("--raw-runs", type=int, default=3)
+    parser.add_argument("--rollup-runs", type=int, default=30)
+    args = parser.parse_args()
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+
+    end = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = end - dt.timedelta(days=365 * YEARS)
+    with benchmark_database(args.data_dir):
+        print(f"data: {args.rows:,} metrics of {METRICS} series over {YEARS} years")
+        load(args.rows, start, end)
+        for label, metric in ((f"one metric ({ONE_METRIC})", ONE_METRIC), ("all metrics", None)):
+            raw_rows, rollup_rows = raw_answer(start, end, metric), rollup_answer(start, end, metric)
+            assert raw_rows == rollup_rows, (raw_rows, rollup_rows)
+            raw = median([timed(lambda m=metric: raw_answer(start, end, m)) for _ in range(args.raw_runs)])
+            rollup = median(
+                [timed(lambda m=metric: rollup_answer(start, end, m)) for _ in range(args.rollup_runs)]
+            )
+            print(
+                f"{label}, per day over {YEARS} years ({rollup_rows:,} rows): raw p50 {raw * 1000:,.1f} ms, "
+                f"rollups p50 {rollup * 1000:,.1f} ms, {raw / rollup:,.0f}x faster"
+            )
+        print("targets: rollups under 50 ms p50 and at least 100x faster than raw")
+
+
+if __name__ == "__main__":
+    main()
