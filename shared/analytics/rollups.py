@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
-from analytics.sketch import RELATIVE_ACCURACY
 
 
 class Interval(StrEnum):
@@ -47,9 +46,6 @@ class PeriodStatistics(BaseModel):
     p90: float | None
     p95: float | None
     p99: float | None
-
-
-QUANTILE_ERROR = RELATIVE_ACCURACY
 
 
 def time_zone(name: str, start: dt.datetime, end: dt.datetime) -> ZoneInfo:

@@ -1,8 +1,9 @@
 """A DDSketch-style quantile sketch: counts in logarithmic buckets, mergeable by adding counts.
 
 Any quantile read from it is within RELATIVE_ACCURACY (1 %) of the true value of the same rank.
-Buckets are stored as `{bucket: count}` maps in the rollup tables; the same functions exist in SQL
-(migration 0002) so PostgreSQL can bucket, merge and read sketches without shipping them here.
+Buckets are stored as `{bucket: count}` maps in the rollup tables. PostgreSQL buckets, merges and
+reads sketches itself (the SQL functions of migration 0002); this module is their definition, and a
+test holds the two to the same answers.
 
 A bucket number encodes sign and magnitude so that bucket order is value order:
 0 holds zero (|v| < MIN_MAGNITUDE), OFFSET + k a positive value with k = ceil(log_gamma(v)),
@@ -12,7 +13,6 @@ A bucket number encodes sign and magnitude so that bucket order is value order:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
 
 RELATIVE_ACCURACY = 0.01
 GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
@@ -36,27 +36,3 @@ def value_of(bucket: int) -> float:
     k = abs(bucket) - OFFSET
     magnitude = 2 * GAMMA**k / (GAMMA + 1)
     return magnitude if bucket > 0 else -magnitude
-
-
-def quantile(counts: Mapping[int, int], q: float) -> float | None:
-    """The q-quantile (0 ≤ q ≤ 1) of the values counted, or None when there are none."""
-    total = sum(counts.values())
-    if total == 0:
-        return None
-    rank = q * (total - 1)
-    seen = 0
-    for bucket in sorted(counts):
-        seen += counts[bucket]
-        if seen > rank:
-            return value_of(bucket)
-    return value_of(max(counts))
-
-
-def merge(sketches: Iterable[Mapping[int | str, int]]) -> dict[int, int]:
-    """Adds sketches (their keys may be strings, as stored in JSON)."""
-    merged: dict[int, int] = {}
-    for sketch in sketches:
-        for bucket, count in sketch.items():
-            key = int(bucket)
-            merged[key] = merged.get(key, 0) + count
-    return merged
