@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Sequence
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from analytics.db.json_batch import Skipped, batch_json, unpack
+from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Event
 from analytics.ports import InsertOutcome
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
@@ -78,17 +78,11 @@ class SqlEventStore:
         self._session = session
 
     def insert_many(self, events: Sequence[EventCreate], default_time: dt.datetime) -> list[InsertOutcome]:
-        if not events:
-            return []
-        batch = batch_json([MessageItems(None, default_time, list(events))], ITEMS)
-        rows = self._session.execute(text(STORE_REPORTING_EACH_ROW), {"batch": batch})
-        return [(row_id, created) for row_id, created in rows]
+        return store_reporting_each_item(self._session, STORE_REPORTING_EACH_ROW, events, default_time, ITEMS)
 
     def store(self, messages: Sequence[MessageItems[EventCreate]]) -> int:
-        if not messages:
-            return 0
-        batch = batch_json(messages, ITEMS)
-        return int(self._session.execute(text(STORE_COUNTING), {"batch": batch}).scalar_one())
+        """Stores the messages' events; answers how many were new (the ingest queue's path)."""
+        return store_counting(self._session, STORE_COUNTING, messages, ITEMS)
 
     def get(self, event_id: uuid.UUID) -> EventResponse | None:
         row = self._session.scalars(select(Event).where(Event.id == event_id)).first()

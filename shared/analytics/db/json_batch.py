@@ -6,12 +6,16 @@ touched by Python on the way in: faster here than building CSV for COPY, and one
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 
 
@@ -47,3 +51,26 @@ def batch_json(batches: Sequence[MessageItems[Any]], adapter: TypeAdapter[Any]) 
             f'"first_position":{batch.first_position},"items":{adapter.dump_json(items).decode()}}}'
         )
     return "[" + ",".join(parts) + "]"
+
+
+def store_reporting_each_item(
+    session: Session,
+    statement: str,
+    items: Sequence[Any],
+    default_time: dt.datetime,
+    adapter: TypeAdapter[Any],
+) -> list[InsertOutcome]:
+    """Runs a store statement over one batch of API items; each item's stored id and whether it is new."""
+    if not items:
+        return []
+    batch = batch_json([MessageItems(None, default_time, list(items))], adapter)
+    return [(row_id, created) for row_id, created in session.execute(text(statement), {"batch": batch})]
+
+
+def store_counting(
+    session: Session, statement: str, messages: Sequence[MessageItems[Any]], adapter: TypeAdapter[Any]
+) -> int:
+    """Runs a store statement over queue messages; how many items were new."""
+    if not messages:
+        return 0
+    return int(session.execute(text(statement), {"batch": batch_json(messages, adapter)}).scalar_one())

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from analytics.db.json_batch import Skipped, batch_json, unpack
+from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Metric
 from analytics.db.rollup_sql import HOUR_OF, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
@@ -166,18 +166,13 @@ class SqlMetricStore:
         self._session = session
 
     def insert_many(self, metrics: Sequence[MetricCreate], default_time: dt.datetime) -> list[InsertOutcome]:
-        if not metrics:
-            return []
-        batch = batch_json([MessageItems(None, default_time, list(metrics))], ITEMS)
-        rows = self._session.execute(text(STORE_REPORTING_EACH_ROW), {"batch": batch})
-        return [(row_id, created) for row_id, created in rows]
+        return store_reporting_each_item(
+            self._session, STORE_REPORTING_EACH_ROW, metrics, default_time, ITEMS
+        )
 
     def store(self, messages: Sequence[MessageItems[MetricCreate]]) -> int:
         """Stores the messages' metrics; answers how many were new (the ingest queue's path)."""
-        if not messages:
-            return 0
-        batch = batch_json(messages, ITEMS)
-        return int(self._session.execute(text(STORE_COUNTING), {"batch": batch}).scalar_one())
+        return store_counting(self._session, STORE_COUNTING, messages, ITEMS)
 
     def get(self, metric_id: uuid.UUID) -> MetricResponse | None:
         row = self._session.scalars(select(Metric).where(Metric.id == metric_id)).first()
