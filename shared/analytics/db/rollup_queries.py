@@ -20,16 +20,17 @@ PERIOD_STATISTICS: TypeAdapter[list[PeriodStatistics]] = TypeAdapter(list[Period
 
 
 def _as_json(rows_sql: str) -> str:
-    """PeriodStatistics as JSON, built by PostgreSQL from rows of (period_start, series, figures, q)."""
+    """PeriodStatistics as JSON, built by PostgreSQL from rows of (period_start, series, figures, q).
+    json_agg of whole rows: several times faster than json_build_object per row."""
     return f"""
-      SELECT coalesce(json_agg(json_build_object(
-               'period_start', period_start, 'service_name', service_name, 'metric_type', metric_type,
-               'metric_name', metric_name, 'unit', nullif(unit, ''), 'count', count, 'sum', sum,
-               'avg', sum / count, 'min', min, 'max', max,
-               'stddev', sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)),
-               'p50', q[1], 'p90', q[2], 'p95', q[3], 'p99', q[4])
-             ORDER BY period_start, metric_name), '[]')::text
-      FROM ({rows_sql}) AS answer"""
+      SELECT coalesce(json_agg(answer ORDER BY period_start, metric_name), '[]')::text
+      FROM (
+        SELECT period_start, service_name, metric_type, metric_name, nullif(unit, '') AS unit, count,
+               sum, sum / count AS avg, min, max,
+               sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
+               q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99
+        FROM ({rows_sql}) AS figures
+      ) AS answer"""
 
 
 def _where(filters: SeriesFilters, time_column: str) -> tuple[str, dict[str, Any]]:
