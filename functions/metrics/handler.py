@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Annotated, Any
 
@@ -13,12 +14,30 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import MetricType, ServiceName
+from analytics.errors import InvalidRequest
 from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
 from analytics.observability import logger, metrics, tracer
+from analytics.rollups import Interval
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
+from analytics.schemas.statistics import (
+    Aggregate,
+    Comparison,
+    Fill,
+    StatisticsAnswer,
+    TimeSeriesAnswer,
+    TrendsAnswer,
+)
 from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import metrics as metric_service
+from analytics.services import statistics as statistics_service
+from analytics.statistics import (
+    GROUP_OF_INTERVAL,
+    TIME_GROUPS,
+    StatisticsQuery,
+    parse_group_by,
+    period_in_zone,
+)
 from analytics.wiring import unit_of_work
 
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -131,6 +150,156 @@ def metrics_by_type(
     period = TimeRange.from_bounds(start_date, end_date)
     filters = MetricFilters(metric_type=metric_type, start=period.start, end=period.end)
     return listing(filters, skip, limit)
+
+
+TimeZone = Annotated[
+    str, Query(description="IANA time zone of dates, days, weeks and months", examples=["Europe/Berlin"])
+]
+GroupBy = Annotated[
+    list[str] | None,
+    Query(
+        description="Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week, "
+        "month, dimensions.<key>",
+        examples=["service_name,date"],
+    ),
+]
+PeriodStart = Annotated[
+    DateOrTimestamp | None,
+    Query(description="From this local date or instant (default: 30 days before the end)"),
+]
+PeriodEnd = Annotated[
+    DateOrTimestamp | None,
+    Query(description="Up to this local date (whole day) or before this instant (default: this hour's end)"),
+]
+
+
+def statistics_query(
+    service_name: ServiceName | None,
+    metric_type: MetricType | None,
+    metric_name: str | None,
+    start_date: dt.date | dt.datetime | None,
+    end_date: dt.date | dt.datetime | None,
+    group_by: list[str] | None,
+    tz: str,
+    extra_group: tuple[str, ...] = (),
+) -> StatisticsQuery:
+    start, end = period_in_zone(start_date, end_date, tz)
+    return StatisticsQuery(
+        start=start,
+        end=end,
+        service_name=service_name,
+        metric_type=metric_type,
+        metric_name=metric_name,
+        dimensions=tuple(sorted(dimension_filters().items())),
+        group_by=parse_group_by(group_by or []) + extra_group,
+        tz=tz,
+    )
+
+
+def answer_statistics(query: StatisticsQuery) -> StatisticsAnswer:
+    require(app, Action.READ)
+    return statistics_service.statistics(unit_of_work(), query)
+
+
+STATISTICS_DESCRIPTION = (
+    "count, sum, avg, min, max, stddev and p50/p90/p95/p99 per group. Answered from the hourly and daily "
+    "rollups (percentiles within 1 % of the true value) unless the question needs raw rows: dimension "
+    "filters or groups, bounds inside an hour, or a zone with non-whole-hour offsets. Filter by dimension "
+    "with `dimensions.<key>=<value>`."
+)
+
+
+@app.get(
+    "/api/v1/metrics/statistics",
+    summary="Statistics of metrics, grouped",
+    description=STATISTICS_DESCRIPTION,
+    tags=["Statistics"],
+)
+def get_statistics(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> StatisticsAnswer:
+    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    return answer_statistics(query)
+
+
+@app.get(
+    "/api/v1/metrics/aggregate/statistics",
+    summary="Statistics of metrics, grouped (spec/000 path)",
+    description=STATISTICS_DESCRIPTION,
+    tags=["Statistics"],
+)
+def get_aggregate_statistics(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> StatisticsAnswer:
+    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    return answer_statistics(query)
+
+
+@app.get(
+    "/api/v1/metrics/time-series/data",
+    summary="Time series of metrics",
+    description="One value per bucket (`agg` of the bucket's metrics); buckets follow local midnight in "
+    "`tz`, so a DST day is one bucket of 23 or 25 hours. `group_by` (non-time fields) gives one series "
+    "per group. At most 10,000 buckets.",
+    tags=["Statistics"],
+)
+def get_time_series(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    interval: Annotated[Interval, Query()] = Interval.DAY,
+    agg: Annotated[Aggregate, Query()] = Aggregate.SUM,
+    fill: Annotated[Fill, Query(description="What empty buckets hold")] = Fill.NULL,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> TimeSeriesAnswer:
+    require(app, Action.READ)
+    if any(name in TIME_GROUPS for name in parse_group_by(group_by or [])):
+        raise InvalidRequest("group_by of a time series names no time field: `interval` sets the buckets")
+    time_group = (GROUP_OF_INTERVAL[interval],)
+    query = statistics_query(
+        service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
+    )
+    return statistics_service.time_series(unit_of_work(), query, agg, fill)
+
+
+@app.get(
+    "/api/v1/metrics/trends",
+    summary="Change against the previous period or a year earlier",
+    description="`agg` of each group in the period and in the comparison period, the change and the change "
+    "in percent (null when the earlier value is 0 or missing).",
+    tags=["Statistics"],
+)
+def get_trends(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    compare: Annotated[Comparison, Query()] = Comparison.PREVIOUS,
+    agg: Annotated[Aggregate, Query()] = Aggregate.SUM,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> TrendsAnswer:
+    require(app, Action.READ)
+    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    if query.interval is not None:
+        raise InvalidRequest("group_by of trends names no time field")
+    return statistics_service.trends(unit_of_work(), query, compare, agg)
 
 
 @app.get("/api/v1/metrics/<metric_id>", summary="One metric", tags=["Metrics"])

@@ -6,11 +6,12 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
+from analytics.statistics import StatisticsQuery
 
 # (id, created): created is False when the idempotency key was stored before.
 InsertOutcome = tuple[uuid.UUID, bool]
@@ -42,6 +43,12 @@ class RejectionStore(Protocol):
     ) -> tuple[list[RejectionResponse], int]: ...
 
 
+class StatisticsReader(Protocol):
+    def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
+        """Rows of `g0`, `g1`, ... (the group values) and the figures (analytics.statistics)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: committed when the block ends normally, rolled back on error."""
 
@@ -53,6 +60,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rejections(self) -> RejectionStore: ...
+
+    @property
+    def statistics(self) -> StatisticsReader: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

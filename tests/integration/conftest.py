@@ -14,6 +14,7 @@ from sqlalchemy import text
 from analytics.db.engine import get_engine
 from analytics.db.migrate import upgrade_to_head
 from analytics.db.models import Base
+from analytics.services import statistics as statistics_service
 from tests.conftest import reset_caches
 
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
@@ -30,6 +31,7 @@ def empty_tables(migrated: str) -> None:
     names = ", ".join(table.name for table in Base.metadata.sorted_tables)
     with get_engine().begin() as connection:
         connection.execute(text(f"TRUNCATE {names}"))
+    statistics_service.forget_answers()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
 from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
+from analytics.db.statistics_queries import SqlStatisticsReader
 from analytics.errors import Unavailable
 
 # SQLSTATEs worth retrying: serialization failure, deadlock, lock timeout, statement timeout, and the
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.metrics = SqlMetricStore(self._session)
         self.events = SqlEventStore(self._session)
         self.rejections = SqlRejectionStore(self._session)
+        self.statistics = SqlStatisticsReader(self._session)
         return self
 
     def __exit__(

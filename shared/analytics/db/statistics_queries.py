@@ -1,0 +1,136 @@
+"""SQL for StatisticsQuery: one statement, grouped and summarised by PostgreSQL, answered as JSON.
+
+Each answer row has the group values as `g0`, `g1`, ... (in the query's group_by order; a time group is
+the period's first instant) and the figures of analytics.statistics.FIGURES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from analytics.db.rollup_sql import QUANTILE_LEVELS
+from analytics.rollups import Interval
+from analytics.statistics import DIMENSION_PREFIX, SERIES_FIELDS, TIME_GROUPS, Source, StatisticsQuery
+
+LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
+QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
+
+
+def statistics_rows(
+    session: Session, query: StatisticsQuery, percentiles: bool = True
+) -> list[dict[str, Any]]:
+    if query.source is Source.ROLLUPS:
+        sql, params = _from_rollups(query, percentiles)
+    else:
+        sql, params = _from_raw(query, percentiles)
+    rows: list[dict[str, Any]] = json.loads(session.execute(text(sql), params).scalar_one())
+    return rows
+
+
+def _on_utc_days(query: StatisticsQuery) -> bool:
+    return (
+        query.tz == "UTC"
+        and query.interval is not Interval.HOUR
+        and all(moment.time() == dt.time(0) for moment in (query.start, query.end))
+    )
+
+
+def _group_columns(query: StatisticsQuery, period_of: str, params: dict[str, Any]) -> list[str]:
+    columns = []
+    for i, name in enumerate(query.group_by):
+        if name in SERIES_FIELDS:
+            columns.append(f"{name} AS g{i}")
+        elif name in TIME_GROUPS:
+            columns.append(f"date_trunc('{TIME_GROUPS[name]}', {period_of}) AT TIME ZONE :tz AS g{i}")
+        else:
+            params[f"group_key{i}"] = name.removeprefix(DIMENSION_PREFIX)
+            columns.append(f"dimensions->>:group_key{i} AS g{i}")
+    return columns or ["0 AS g_all"]
+
+
+def _filters(query: StatisticsQuery, params: dict[str, Any]) -> list[str]:
+    clauses = []
+    for column in SERIES_FIELDS:
+        value = getattr(query, column)
+        if value is not None:
+            clauses.append(f"{column} = :{column}")
+            params[column] = str(value)
+    return clauses
+
+
+def _answer(rows_sql: str, group_names: str) -> str:
+    return f"""
+SELECT coalesce(json_agg(answer ORDER BY {group_names}), '[]')::text FROM ({rows_sql}) AS answer"""
+
+
+def _names(columns: list[str]) -> str:
+    return ", ".join(column.rsplit(" AS ", 1)[1] for column in columns)
+
+
+def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
+    if _on_utc_days(query):
+        table, period_of = "metric_rollups_daily", "day::timestamp"
+        where = ["day >= CAST(:start AS date)", "day < CAST(:end AS date)"]
+        params |= {"start": query.start.date(), "end": query.end.date()}
+    else:
+        table, period_of = "metric_rollups_hourly", "(bucket_start AT TIME ZONE :tz)"
+        where = ["bucket_start >= :start", "bucket_start < :end"]
+    columns = _group_columns(query, period_of, params)
+    groups = _names(columns)
+    where += _filters(query, params)
+    sketches = f"""
+, buckets AS (
+  SELECT {groups}, b.key, sum(b.value::bigint) AS n
+  FROM source, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
+), sketches AS (
+  SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
+)"""
+    rows = f"""
+WITH source AS (
+  SELECT {", ".join(columns)}, count, sum, min, max, sum_squares, sketch
+  FROM {table} WHERE {" AND ".join(where)}
+), figures AS (
+  SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
+         sum(sum_squares) AS sum_squares
+  FROM source GROUP BY {groups}
+){sketches if percentiles else ""}
+SELECT {groups}, count, sum, sum / count AS avg, min, max,
+       sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
+       {QUANTILE_COLUMNS if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
+FROM figures {"JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
+    return _answer(rows, groups), params
+
+
+def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
+    columns = _group_columns(query, '("timestamp" AT TIME ZONE :tz)', params)
+    groups = _names(columns)
+    where = ['"timestamp" >= :start', '"timestamp" < :end', *_filters(query, params)]
+    for i, (key, value) in enumerate(query.dimensions):
+        where.append(f"dimensions->>:dimension_key{i} = :dimension_value{i}")
+        params |= {f"dimension_key{i}": key, f"dimension_value{i}": value}
+    quantiles = f"percentile_cont({LEVELS}) WITHIN GROUP (ORDER BY metric_value)" if percentiles else "NULL"
+    rows = f"""
+SELECT {groups}, count, sum, avg, min, max, stddev, {QUANTILE_COLUMNS}
+FROM (
+  SELECT {", ".join(columns)}, count(*) AS count, sum(metric_value) AS sum, avg(metric_value) AS avg,
+         min(metric_value) AS min, max(metric_value) AS max, stddev_pop(metric_value) AS stddev,
+         {quantiles}::double precision[] AS q
+  FROM metrics WHERE {" AND ".join(where)}
+  GROUP BY {groups}
+) AS figures"""
+    return _answer(rows, groups), params
+
+
+class SqlStatisticsReader:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
+        return statistics_rows(self._session, query, percentiles)

@@ -1,0 +1,192 @@
+"""Statistics, time series and trends of the stored metrics.
+
+Answers are kept per container for CACHE_METRICS_TTL_SECONDS: a repeated question within that time is
+answered without querying, and no answer older than that is ever served.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from analytics.ports import UnitOfWork
+from analytics.schemas.statistics import (
+    Aggregate,
+    Comparison,
+    Fill,
+    GroupStatistics,
+    Series,
+    StatisticsAnswer,
+    TimeSeriesAnswer,
+    Trend,
+    TrendsAnswer,
+)
+from analytics.settings import get_settings
+from analytics.statistics import (
+    FIGURES,
+    PERCENTILE_RELATIVE_ERROR,
+    TIME_GROUPS,
+    Source,
+    StatisticsQuery,
+    zone_of,
+)
+from analytics.time_buckets import bucket_starts, filled
+
+MAX_CACHED_ANSWERS = 512
+_cache: dict[Hashable, tuple[float, Any]] = {}
+
+A = TypeVar("A")
+
+
+def cached(key: Hashable, compute: Callable[[], A]) -> A:
+    settings = get_settings()
+    ttl = settings.CACHE_METRICS_TTL_SECONDS if settings.CACHE_ENABLED else 0
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        answer: A = hit[1]
+        return answer
+    answer = compute()
+    if ttl > 0:
+        if len(_cache) >= MAX_CACHED_ANSWERS:
+            _cache.pop(next(iter(_cache)))  # the oldest entry
+        _cache[key] = (now + ttl, answer)
+    return answer
+
+
+def forget_answers() -> None:
+    """Empties this container's cache (for example after the data changed under a test)."""
+    _cache.clear()
+
+
+def _rows(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
+    with uow:
+        return uow.statistics.rows(query, percentiles)
+
+
+def _group(query: StatisticsQuery, row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    zone = zone_of(query.tz)
+    group = {}
+    for i, name in enumerate(query.group_by):
+        if name not in fields:
+            continue
+        value = row[f"g{i}"]
+        if name in TIME_GROUPS:
+            value = dt.datetime.fromisoformat(value).astimezone(zone).isoformat()
+        group[name] = value
+    return group
+
+
+def _error_bound(query: StatisticsQuery) -> float:
+    return PERCENTILE_RELATIVE_ERROR if query.source is Source.ROLLUPS else 0.0
+
+
+def statistics(uow: UnitOfWork, query: StatisticsQuery) -> StatisticsAnswer:
+    def compute() -> StatisticsAnswer:
+        rows = _rows(uow, query, percentiles=True)
+        groups = [
+            GroupStatistics(group=_group(query, row, query.group_by), **{f: row[f] for f in FIGURES})
+            for row in rows
+        ]
+        if not groups and not query.group_by:
+            empty = dict.fromkeys(FIGURES) | {"count": 0, "sum": 0.0}
+            groups = [GroupStatistics(group={}, **empty)]
+        return StatisticsAnswer(
+            start=query.start,
+            end=query.end,
+            tz=query.tz,
+            source=query.source,
+            percentile_relative_error=_error_bound(query),
+            group_by=list(query.group_by),
+            groups=groups,
+        )
+
+    return cached(("statistics", query), compute)
+
+
+def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: Fill) -> TimeSeriesAnswer:
+    """`query` groups by exactly one time field (the interval) and any series or dimension fields."""
+    interval = query.interval
+    assert interval is not None, "a time series groups by a time field"
+
+    def compute() -> TimeSeriesAnswer:
+        zone = zone_of(query.tz)
+        starts = bucket_starts(query.start, query.end, interval, zone)
+        position = {moment: i for i, moment in enumerate(starts)}
+        time_index = next(i for i, name in enumerate(query.group_by) if name in TIME_GROUPS)
+        series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
+        by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
+        for row in _rows(uow, query, percentiles=agg is Aggregate.P95):
+            group = _group(query, row, series_fields)
+            key = tuple(group.values())
+            if key not in by_group:
+                by_group[key] = (group, [None] * len(starts))
+            bucket = position.get(dt.datetime.fromisoformat(row[f"g{time_index}"]).astimezone(dt.UTC))
+            if bucket is not None:
+                by_group[key][1][bucket] = row[str(agg)]
+        if not by_group and not series_fields:
+            by_group[()] = ({}, [None] * len(starts))
+        return TimeSeriesAnswer(
+            start=query.start,
+            end=query.end,
+            tz=query.tz,
+            source=query.source,
+            percentile_relative_error=_error_bound(query),
+            interval=interval,
+            agg=agg,
+            fill=fill,
+            buckets=[moment.astimezone(zone) for moment in starts],
+            series=[Series(group=group, values=filled(values, fill)) for group, values in by_group.values()],
+        )
+
+    return cached(("time-series", query, agg, fill), compute)
+
+
+def comparison_period(
+    start: dt.datetime, end: dt.datetime, compare: Comparison
+) -> tuple[dt.datetime, dt.datetime]:
+    if compare is Comparison.PREVIOUS:
+        return start - (end - start), start
+    return _year_before(start), _year_before(end)
+
+
+def _year_before(moment: dt.datetime) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - 1, day=28)
+
+
+def trends(uow: UnitOfWork, query: StatisticsQuery, compare: Comparison, agg: Aggregate) -> TrendsAnswer:
+    """`query` groups by series or dimension fields only; its period is compared with `compare`'s."""
+    comparison_start, comparison_end = comparison_period(query.start, query.end, compare)
+    earlier = dataclasses.replace(query, start=comparison_start, end=comparison_end)
+
+    def figures(question: StatisticsQuery) -> dict[tuple[Any, ...], tuple[dict[str, Any], float | None]]:
+        answer = statistics(uow, question)
+        return {tuple(g.group.values()): (g.group, getattr(g, str(agg))) for g in answer.groups}
+
+    current, previous = figures(query), figures(earlier)
+    result = []
+    for key in sorted(current.keys() | previous.keys(), key=lambda k: tuple(str(v) for v in k)):
+        group = (current.get(key) or previous[key])[0]
+        now_value = current.get(key, (group, None))[1]
+        then_value = previous.get(key, (group, None))[1]
+        change = now_value - then_value if now_value is not None and then_value is not None else None
+        percent = change / then_value * 100 if change is not None and then_value else None
+        result.append(
+            Trend(group=group, current=now_value, previous=then_value, change=change, change_percent=percent)
+        )
+    return TrendsAnswer(
+        start=query.start,
+        end=query.end,
+        comparison_start=comparison_start,
+        comparison_end=comparison_end,
+        compare=compare,
+        agg=agg,
+        tz=query.tz,
+        trends=result,
+    )

@@ -1,0 +1,147 @@
+"""Statistics questions: which metrics, which period, grouped how, in which time zone.
+
+Answered from the rollups when they hold the answer exactly (no dimension in the question, period
+bounds on whole hours, a zone whose offsets are whole hours), else from the raw rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from analytics.enums import MetricType, ServiceName
+from analytics.errors import InvalidRequest
+from analytics.rollups import Interval
+
+SERIES_FIELDS = ("service_name", "metric_type", "metric_name")
+TIME_GROUPS = {"date": Interval.DAY, "hour": Interval.HOUR, "week": Interval.WEEK, "month": Interval.MONTH}
+GROUP_OF_INTERVAL = {interval: name for name, interval in TIME_GROUPS.items()}
+DIMENSION_PREFIX = "dimensions."
+FIGURES = ("count", "sum", "avg", "min", "max", "stddev", "p50", "p90", "p95", "p99")
+MAX_BUCKETS = 10_000
+PERCENTILE_RELATIVE_ERROR = 0.01  # of answers read from the rollups' sketches (analytics.sketch)
+
+APPROXIMATE_LENGTH = {
+    Interval.HOUR: dt.timedelta(hours=1),
+    Interval.DAY: dt.timedelta(days=1),
+    Interval.WEEK: dt.timedelta(weeks=1),
+    Interval.MONTH: dt.timedelta(days=28),
+}
+
+
+class Source(StrEnum):
+    ROLLUPS = "rollups"
+    RAW = "raw"
+
+
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidRequest(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin") from exc
+
+
+def parse_group_by(fields: list[str]) -> tuple[str, ...]:
+    """`group_by` as given (repeated or comma-separated), checked: series fields, one time field,
+    dimension keys."""
+    names = [name.strip() for value in fields for name in value.split(",") if name.strip()]
+    for name in names:
+        known = name in SERIES_FIELDS or name in TIME_GROUPS
+        if not known and not (name.startswith(DIMENSION_PREFIX) and len(name) > len(DIMENSION_PREFIX)):
+            allowed = ", ".join([*SERIES_FIELDS, *TIME_GROUPS, "dimensions.<key>"])
+            raise InvalidRequest(f"cannot group by {name!r}; use any of {allowed}")
+    if len([name for name in names if name in TIME_GROUPS]) > 1:
+        raise InvalidRequest("group by at most one of date, hour, week, month")
+    if len(set(names)) != len(names):
+        raise InvalidRequest("group_by names a field twice")
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class StatisticsQuery:
+    start: dt.datetime  # UTC, inclusive
+    end: dt.datetime  # UTC, exclusive
+    service_name: ServiceName | None = None
+    metric_type: MetricType | None = None
+    metric_name: str | None = None
+    dimensions: tuple[tuple[str, str], ...] = ()
+    group_by: tuple[str, ...] = ()
+    tz: str = "UTC"
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidRequest("end_date must be after start_date")
+        zone_of(self.tz)
+        interval = self.interval
+        if interval is not None:
+            buckets = (self.end - self.start) / APPROXIMATE_LENGTH[interval]
+            if buckets > MAX_BUCKETS:
+                raise InvalidRequest(
+                    f"{buckets:,.0f} {interval} buckets is more than {MAX_BUCKETS:,}: "
+                    "use a coarser interval or a shorter period"
+                )
+
+    @property
+    def interval(self) -> Interval | None:
+        return next((TIME_GROUPS[name] for name in self.group_by if name in TIME_GROUPS), None)
+
+    @property
+    def dimension_groups(self) -> list[str]:
+        return [
+            name.removeprefix(DIMENSION_PREFIX) for name in self.group_by if name.startswith(DIMENSION_PREFIX)
+        ]
+
+    @property
+    def source(self) -> Source:
+        on_hours = all(
+            moment.minute == moment.second == moment.microsecond == 0 for moment in (self.start, self.end)
+        )
+        if self.dimensions or self.dimension_groups or not on_hours or not whole_hour_offsets(self):
+            return Source.RAW
+        return Source.ROLLUPS
+
+
+def whole_hour_offsets(query: StatisticsQuery) -> bool:
+    """Whether every offset of the query's zone within its period is whole hours (hourly rollups add up
+    exactly to its local days)."""
+    zone = zone_of(query.tz)
+    moment = query.start
+    while moment <= query.end + dt.timedelta(days=1):
+        offset = moment.astimezone(zone).utcoffset() or dt.timedelta()
+        if offset.total_seconds() % 3600:
+            return False
+        moment += dt.timedelta(days=1)
+    return True
+
+
+DEFAULT_PERIOD = dt.timedelta(days=30)
+
+
+def period_in_zone(
+    start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None, tz: str
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) in UTC. Dates are whole local days in `tz` (`end` included); instants are taken as
+    they are (`end` excluded). Without `end`: up to the end of the current hour; without `start`:
+    DEFAULT_PERIOD before the end."""
+    zone = zone_of(tz)
+
+    def local_midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+
+    if end is None:
+        upper = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    elif isinstance(end, dt.datetime):
+        upper = end
+    else:
+        upper = local_midnight(end + dt.timedelta(days=1))
+    if start is None:
+        lower = upper - DEFAULT_PERIOD
+    elif isinstance(start, dt.datetime):
+        lower = start
+    else:
+        lower = local_midnight(start)
+    if upper <= lower:
+        raise InvalidRequest("end_date must be after start_date")
+    return lower, upper

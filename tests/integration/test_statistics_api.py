@@ -1,0 +1,227 @@
+"""Statistics, time series and trends through the metrics handler, against hand-computed answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+
+from analytics.settings import get_settings
+from functions.metrics.handler import lambda_handler
+from tests.integration.conftest import HttpResult, Invoke, load_event
+from tests.integration.test_ingest_queue import consume, metric, sqs_event
+
+
+def ask(invoke: Invoke, path: str, **query: Any) -> HttpResult:
+    return invoke(lambda_handler, load_event("metrics_list", path=f"/api/v1/metrics/{path}", query=query))
+
+
+def load(items: list[dict[str, Any]]) -> None:
+    assert consume(sqs_event([{"metrics": items[i : i + 50]} for i in range(0, len(items), 50)])) == []
+
+
+def test_statistics_grouped_by_service_match_hand_computed_figures(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=10, timestamp="2025-03-01T10:00:00Z"),
+            metric(value=30, timestamp="2025-03-02T11:00:00Z"),
+            metric(
+                value=5, service_name="projects", metric_type="beneficiary", timestamp="2025-03-01T12:00:00Z"
+            ),
+            metric(value=99, timestamp="2025-04-01T00:00:00Z"),  # outside the period
+        ]
+    )
+
+    result = ask(
+        invoke, "statistics", start_date="2025-03-01", end_date="2025-03-31", group_by="service_name"
+    )
+
+    assert result.status == 200, result.body
+    assert result.body["source"] == "rollups"
+    groups = {g["group"]["service_name"]: g for g in result.body["groups"]}
+    assert (groups["partners_crm"]["count"], groups["partners_crm"]["sum"]) == (2, 40.0)
+    assert (groups["partners_crm"]["avg"], groups["partners_crm"]["min"], groups["partners_crm"]["max"]) == (
+        20.0,
+        10.0,
+        30.0,
+    )
+    assert groups["partners_crm"]["stddev"] == pytest.approx(10.0)
+    assert (groups["projects"]["count"], groups["projects"]["sum"]) == (1, 5.0)
+
+
+def test_percentiles_are_within_the_stated_error_of_numpy(invoke: Invoke) -> None:
+    rng = np.random.default_rng(3)
+    values = [round(float(v), 2) for v in rng.lognormal(3, 1, 2_000)]
+    load(
+        [
+            metric(value=v, timestamp=f"2025-05-{1 + i % 28:02d}T{i % 24:02d}:00:00Z")
+            for i, v in enumerate(values)
+        ]
+    )
+
+    body = ask(invoke, "aggregate/statistics", start_date="2025-05-01", end_date="2025-05-31").body
+
+    [figures] = body["groups"]
+    assert figures["count"] == 2_000
+    error = body["percentile_relative_error"]
+    assert error == 0.01
+    for level in (50, 90, 95, 99):
+        # The sketch answers a value of the same rank within 1 %; numpy interpolates between ranks.
+        nearest = np.percentile(values, level, method="lower"), np.percentile(values, level, method="higher")
+        assert min(nearest) * (1 - error) <= figures[f"p{level}"] <= max(nearest) * (1 + error)
+
+
+def test_dimension_filters_and_groups_read_raw_rows(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=1, dimensions={"country": "KE"}),
+            metric(value=2, dimensions={"country": "KE"}),
+            metric(value=7, dimensions={"country": "US"}),
+        ]
+    )
+
+    grouped = ask(
+        invoke, "statistics", start_date="2025-12-24", end_date="2025-12-24", group_by="dimensions.country"
+    )
+    filtered = ask(
+        invoke, "statistics", start_date="2025-12-24", end_date="2025-12-24", **{"dimensions.country": "US"}
+    )
+
+    assert grouped.body["source"] == "raw"
+    assert [(g["group"], g["sum"], g["p50"]) for g in grouped.body["groups"]] == [
+        ({"dimensions.country": "KE"}, 3.0, 1.5),
+        ({"dimensions.country": "US"}, 7.0, 7.0),
+    ]
+    assert [g["sum"] for g in filtered.body["groups"]] == [7.0]
+
+
+@pytest.mark.parametrize(
+    ("tz", "day", "hours"),
+    [("America/New_York", "2025-11-02", 25), ("Europe/Berlin", "2025-03-30", 23), ("UTC", "2025-03-30", 24)],
+)
+def test_daily_series_across_dst_has_one_bucket_per_local_day(
+    invoke: Invoke, tz: str, day: str, hours: int
+) -> None:
+    first = dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC) - dt.timedelta(days=2)
+    load([metric(value=1, timestamp=(first + dt.timedelta(hours=h)).isoformat()) for h in range(24 * 5)])
+    local_day = dt.date.fromisoformat(day)
+
+    result = ask(
+        invoke,
+        "time-series/data",
+        start_date=(local_day - dt.timedelta(days=1)).isoformat(),
+        end_date=(local_day + dt.timedelta(days=1)).isoformat(),
+        interval="day",
+        tz=tz,
+    )
+
+    assert result.status == 200, result.body
+    assert [b[:10] for b in result.body["buckets"]] == [
+        (local_day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)
+    ]
+    assert result.body["buckets"][1].endswith("T00:00:00" + result.body["buckets"][1][19:])
+    [series] = result.body["series"]
+    assert series["values"] == [24.0, float(hours), 24.0]
+
+
+def test_hourly_series_fill_modes(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=2, timestamp="2025-06-01T00:10:00Z"),
+            metric(value=8, timestamp="2025-06-01T03:20:00Z"),
+        ]
+    )
+    common = {
+        "start_date": "2025-06-01T00:00:00Z",
+        "end_date": "2025-06-01T05:00:00Z",
+        "interval": "hour",
+        "agg": "max",
+    }
+
+    def values(fill: str) -> list[float | None]:
+        result = ask(invoke, "time-series/data", fill=fill, **common)
+        assert result.status == 200, result.body
+        return result.body["series"][0]["values"]
+
+    assert values("null") == [2.0, None, None, 8.0, None]
+    assert values("zero") == [2.0, 0.0, 0.0, 8.0, 0.0]
+    assert values("previous") == [2.0, 2.0, 2.0, 8.0, 8.0]
+    assert values("linear") == [2.0, 4.0, 6.0, 8.0, None]
+
+
+def test_series_per_group(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=1, timestamp="2025-06-01T10:00:00Z"),
+            metric(
+                value=4, service_name="projects", metric_type="beneficiary", timestamp="2025-06-02T10:00:00Z"
+            ),
+        ]
+    )
+
+    body = ask(
+        invoke,
+        "time-series/data",
+        start_date="2025-06-01",
+        end_date="2025-06-02",
+        group_by="service_name",
+        fill="zero",
+    ).body
+
+    assert [(s["group"], s["values"]) for s in body["series"]] == [
+        ({"service_name": "partners_crm"}, [1.0, 0.0]),
+        ({"service_name": "projects"}, [0.0, 4.0]),
+    ]
+
+
+def test_absurd_and_bad_requests_are_explained(invoke: Invoke) -> None:
+    too_many = ask(
+        invoke, "time-series/data", start_date="1900-01-01", end_date="2025-01-01", interval="hour"
+    )
+    bad_zone = ask(invoke, "statistics", tz="Mars/Olympus")
+    bad_group = ask(invoke, "statistics", group_by="colour")
+    backwards = ask(invoke, "statistics", start_date="2025-02-01", end_date="2025-01-01")
+
+    assert too_many.status == 400 and "buckets" in too_many.body["detail"]
+    assert bad_zone.status == 400 and "time zone" in bad_zone.body["detail"]
+    assert bad_group.status == 400 and "colour" in bad_group.body["detail"]
+    assert backwards.status == 400
+
+
+def test_trends_against_the_previous_period_and_a_year_earlier(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=100, timestamp="2024-03-10T10:00:00Z"),
+            metric(value=50, timestamp="2025-02-10T10:00:00Z"),
+            metric(value=80, timestamp="2025-03-10T10:00:00Z"),
+        ]
+    )
+    period = {"start_date": "2025-03-01", "end_date": "2025-03-28"}  # 28 days; previous: 1-28 February
+
+    previous = ask(invoke, "trends", **period).body["trends"]
+    yearly = ask(invoke, "trends", compare="year", **period).body["trends"]
+
+    assert [(t["current"], t["previous"], t["change"], t["change_percent"]) for t in previous] == [
+        (80.0, 50.0, 30.0, 60.0)
+    ]
+    assert [(t["current"], t["previous"], t["change"], t["change_percent"]) for t in yearly] == [
+        (80.0, 100.0, -20.0, -20.0)
+    ]
+
+
+def test_repeat_reads_are_served_from_the_cache_within_the_ttl(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = {"start_date": "2025-12-24", "end_date": "2025-12-24"}
+    load([metric(value=1)])
+    first = ask(invoke, "statistics", **query).body["groups"][0]["count"]
+    load([metric(value=1, idempotency_key="second")])
+
+    cached = ask(invoke, "statistics", **query).body["groups"][0]["count"]
+    monkeypatch.setattr(get_settings(), "CACHE_METRICS_TTL_SECONDS", 0)
+    monkeypatch.setattr("analytics.services.statistics.time.monotonic", lambda: float("inf"))
+    fresh = ask(invoke, "statistics", **query).body["groups"][0]["count"]
+
+    assert (first, cached, fresh) == (1, 1, 2)
