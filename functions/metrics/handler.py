@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any
 
@@ -36,30 +35,26 @@ from analytics.statistics import (
     TIME_GROUPS,
     StatisticsQuery,
     parse_group_by,
-    period_in_zone,
+)
+from analytics.statistics_params import (
+    GroupBy,
+    PeriodEnd,
+    PeriodStart,
+    TimeZone,
+    dimension_filters,
+    statistics_query,
 )
 from analytics.wiring import unit_of_work
 
 app = APIGatewayHttpResolver(enable_validation=True)
 configure_resolver(app)
 
-DIMENSION_PREFIX = "dimensions."
 Skip = Annotated[int, Query(ge=0, description="How many matching metrics to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT, description="Page size")]
 Start = Annotated[DateOrTimestamp | None, Query(description="From this date or instant (inclusive)")]
 End = Annotated[
     DateOrTimestamp | None, Query(description="Up to this date (whole day) or instant (inclusive)")
 ]
-
-
-def dimension_filters() -> dict[str, str]:
-    """`dimensions.country=US` query parameters, which the schema cannot name in advance."""
-    params = app.current_event.query_string_parameters or {}
-    return {
-        key.removeprefix(DIMENSION_PREFIX): value
-        for key, value in params.items()
-        if key.startswith(DIMENSION_PREFIX)
-    }
 
 
 def listing(filters: MetricFilters, skip: int, limit: int) -> Page[MetricResponse]:
@@ -121,7 +116,7 @@ def list_metrics(
         metric_name=metric_name,
         start=period.start,
         end=period.end,
-        dimensions=dimension_filters(),
+        dimensions=dimension_filters(app),
     )
     return listing(filters, skip, limit)
 
@@ -152,50 +147,6 @@ def metrics_by_type(
     return listing(filters, skip, limit)
 
 
-TimeZone = Annotated[
-    str, Query(description="IANA time zone of dates, days, weeks and months", examples=["Europe/Berlin"])
-]
-GroupBy = Annotated[
-    list[str] | None,
-    Query(
-        description="Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week, "
-        "month, dimensions.<key>",
-        examples=["service_name,date"],
-    ),
-]
-PeriodStart = Annotated[
-    DateOrTimestamp | None,
-    Query(description="From this local date or instant (default: 30 days before the end)"),
-]
-PeriodEnd = Annotated[
-    DateOrTimestamp | None,
-    Query(description="Up to this local date (whole day) or before this instant (default: this hour's end)"),
-]
-
-
-def statistics_query(
-    service_name: ServiceName | None,
-    metric_type: MetricType | None,
-    metric_name: str | None,
-    start_date: dt.date | dt.datetime | None,
-    end_date: dt.date | dt.datetime | None,
-    group_by: list[str] | None,
-    tz: str,
-    extra_group: tuple[str, ...] = (),
-) -> StatisticsQuery:
-    start, end = period_in_zone(start_date, end_date, tz)
-    return StatisticsQuery(
-        start=start,
-        end=end,
-        service_name=service_name,
-        metric_type=metric_type,
-        metric_name=metric_name,
-        dimensions=tuple(sorted(dimension_filters().items())),
-        group_by=parse_group_by(group_by or []) + extra_group,
-        tz=tz,
-    )
-
-
 def answer_statistics(query: StatisticsQuery) -> StatisticsAnswer:
     require(app, Action.READ)
     return statistics_service.statistics(unit_of_work(), query)
@@ -224,7 +175,7 @@ def get_statistics(
     group_by: GroupBy = None,
     tz: TimeZone = "UTC",
 ) -> StatisticsAnswer:
-    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
     return answer_statistics(query)
 
 
@@ -243,7 +194,7 @@ def get_aggregate_statistics(
     group_by: GroupBy = None,
     tz: TimeZone = "UTC",
 ) -> StatisticsAnswer:
-    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
     return answer_statistics(query)
 
 
@@ -272,7 +223,7 @@ def get_time_series(
         raise InvalidRequest("group_by of a time series names no time field: `interval` sets the buckets")
     time_group = (GROUP_OF_INTERVAL[interval],)
     query = statistics_query(
-        service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
+        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
     )
     return statistics_service.time_series(unit_of_work(), query, agg, fill)
 
@@ -296,7 +247,7 @@ def get_trends(
     tz: TimeZone = "UTC",
 ) -> TrendsAnswer:
     require(app, Action.READ)
-    query = statistics_query(service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
     if query.interval is not None:
         raise InvalidRequest("group_by of trends names no time field")
     return statistics_service.trends(unit_of_work(), query, compare, agg)
