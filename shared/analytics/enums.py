@@ -1,9 +1,24 @@
-"""Enumerations of the data model (spec/001 and spec/003). Values are stored as PostgreSQL enums."""
+"""Enumerations of the data model (spec/001, spec/003 and spec/004). Values are stored as PostgreSQL
+enums: a new value needs a migration (`ALTER TYPE ... ADD VALUE`)."""
 
 from enum import StrEnum
 
 
 class ServiceName(StrEnum):
+    """Who sent a metric: a sibling service, or `external` for callers of the simple API (spec/004)."""
+
+    AUTH = "auth"
+    CONTENT = "content"
+    PARTNERS_CRM = "partners_crm"
+    PROJECTS = "projects"
+    SOCIAL_MEDIA = "social_media"
+    NOTIFICATION = "notification"
+    EXTERNAL = "external"
+
+
+class SiblingService(StrEnum):
+    """The sibling services data is synchronised from (spec/000): every ServiceName but `external`."""
+
     AUTH = "auth"
     CONTENT = "content"
     PARTNERS_CRM = "partners_crm"
@@ -22,6 +37,7 @@ class MetricType(StrEnum):
     ENGAGEMENT = "engagement"
     CONVERSION = "conversion"
     REVENUE = "revenue"
+    CUSTOM = "custom"  # a metric with no domain meaning, such as those of the simple API (spec/004)
 
 
 class DashboardType(StrEnum):

@@ -37,6 +37,7 @@ from analytics.enums import (
     ReportStatus,
     ReportType,
     ServiceName,
+    SiblingService,
     SyncStatus,
     SyncType,
 )
@@ -223,8 +224,8 @@ class DataSync(Base):
     __tablename__ = "data_syncs"
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    service_name: Mapped[ServiceName] = mapped_column(
-        pg_enum(ServiceName, "data_sync_service_name_enum"), index=True
+    service_name: Mapped[SiblingService] = mapped_column(
+        pg_enum(SiblingService, "data_sync_service_name_enum"), index=True
     )
     sync_type: Mapped[SyncType] = mapped_column(pg_enum(SyncType, "sync_type_enum"), index=True)
     status: Mapped[SyncStatus] = mapped_column(
