@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from analytics.enums import MetricType, ServiceName
+
 
 class SettingsError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
@@ -39,6 +41,18 @@ class Settings(BaseSettings):
 
     # API limits.
     MAX_BULK_ITEMS: int = Field(1000, ge=1)
+
+    # The simple API (spec/004) at the root: what its metrics are stored as, and its development deletes.
+    SIMPLE_API_SERVICE_NAME: ServiceName = Field(
+        ServiceName.EXTERNAL,
+        description="service_name of metrics posted to POST /metrics; its reads see only these",
+    )
+    SIMPLE_API_METRIC_TYPE: MetricType = Field(
+        MetricType.CUSTOM, description="metric_type of metrics posted to POST /metrics"
+    )
+    ENABLE_DEVELOPMENT_DELETES: bool = Field(
+        False, description="Allow DELETE /metrics/{name} and DELETE /events (admin only); never in production"
+    )
 
     # Sibling services (spec/000); ports are configuration, never hard-coded elsewhere.
     AUTH_SERVICE_URL: str = "http://localhost:8002"

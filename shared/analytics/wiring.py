@@ -8,12 +8,20 @@ from analytics.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from analytics.services.health import Health
+    from analytics.simple_ports import SimpleUnitOfWork
 
 
 def unit_of_work() -> UnitOfWork:
     from analytics.db.unit_of_work import SqlUnitOfWork
 
     return SqlUnitOfWork()
+
+
+def simple_unit_of_work() -> SimpleUnitOfWork:
+    """The unit of work of the simple API (spec/004): every store, and its own."""
+    from analytics.db.simple_unit_of_work import SqlSimpleUnitOfWork
+
+    return SqlSimpleUnitOfWork()
 
 
 def health() -> Health:

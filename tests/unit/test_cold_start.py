@@ -10,7 +10,7 @@ import pytest
 HEAVY = ("numpy", "openpyxl", "boto3", "sqlalchemy.orm", "alembic")
 
 
-@pytest.mark.parametrize("function", ["metrics", "events", "health"])
+@pytest.mark.parametrize("function", ["metrics", "events", "health", "simple"])
 def test_importing_a_handler_loads_no_heavy_module(function: str) -> None:
     # Run in a fresh interpreter with no database reachable: an import-time connection would fail.
     code = (
