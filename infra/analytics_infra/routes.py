@@ -40,6 +40,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("ingest_api", "Ingestion: items the ingest queue rejected (admin)", memory_mb=256),
     ApiFunction("health", "Health: database reachability and schema version", memory_mb=256),
     ApiFunction("docs", "The OpenAPI document of the whole API and Swagger UI", memory_mb=512),
+    ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -61,6 +62,17 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),
+    # The simple API (spec/004): a compatibility API at the root, beside /api/v1.
+    Route("GET", "/health", "simple", Access.READ),
+    Route("GET", "/health-check", "simple", Access.READ),
+    Route("GET", "/metrics", "simple", Access.READ),
+    Route("POST", "/metrics", "simple", Access.WRITE),
+    Route("GET", "/metrics/{proxy+}", "simple", Access.READ),
+    Route("DELETE", "/metrics/{proxy+}", "simple", Access.WRITE),
+    Route("GET", "/events", "simple", Access.READ),
+    Route("POST", "/events", "simple", Access.WRITE),
+    Route("DELETE", "/events", "simple", Access.WRITE),
+    Route("GET", "/dashboard", "simple", Access.READ),
 )
 
 

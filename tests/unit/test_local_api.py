@@ -71,6 +71,11 @@ def with_token(role: Role = Role.SERVICE) -> list[tuple[str, str]]:
         ("GET", "/api/v1/events/e1", "events", "GET /api/v1/events/{proxy+}"),
         ("GET", "/api/v1/openapi.json", "docs", "GET /api/v1/openapi.json"),
         ("GET", "/api/v1/docs", "docs", "GET /api/v1/docs"),
+        ("GET", "/health-check", "simple", "GET /health-check"),
+        ("GET", "/metrics", "simple", "GET /metrics"),
+        ("GET", "/metrics/page%20views?hours=24", "simple", "GET /metrics/{proxy+}"),
+        ("GET", "/events?event_name=user_signup", "simple", "GET /events"),
+        ("GET", "/dashboard", "simple", "GET /dashboard"),
     ],
 )
 def test_reads_reach_their_function_without_a_token(

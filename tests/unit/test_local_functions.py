@@ -93,7 +93,7 @@ def test_unknown_function() -> None:
 
 
 def test_real_functions_exist() -> None:
-    for name in ("metrics", "events", "health", "docs"):
+    for name in ("metrics", "events", "health", "docs", "simple"):
         Functions().check(name)
 
 
