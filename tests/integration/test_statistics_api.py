@@ -7,7 +7,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
+from analytics.db.engine import get_engine
+from analytics.db.rollup_sql import REFRESH_MONTHLY
+from analytics.services import statistics as statistics_service
 from analytics.settings import get_settings
 from functions.metrics.handler import lambda_handler
 from tests.integration.conftest import HttpResult, Invoke, load_event
@@ -225,3 +229,38 @@ def test_repeat_reads_are_served_from_the_cache_within_the_ttl(
     fresh = ask(invoke, "statistics", **query).body["groups"][0]["count"]
 
     assert (first, cached, fresh) == (1, 1, 2)
+
+
+def refresh_monthly_rollups() -> int:
+    with get_engine().begin() as connection:
+        return connection.execute(text(REFRESH_MONTHLY)).rowcount
+
+
+def test_long_periods_read_monthly_rollups_only_while_their_days_are_unchanged(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=float(1 + i % 50), timestamp=f"2025-0{1 + i % 3}-{1 + i % 28:02d}T10:00:00Z")
+            for i in range(600)
+        ]
+    )
+    assert refresh_monthly_rollups() == 3
+    assert refresh_monthly_rollups() == 0  # nothing changed since
+    quarter = {"start_date": "2025-01-01", "end_date": "2025-03-31"}
+    honest = ask(invoke, "statistics", **quarter).body["groups"][0]
+    # A monthly row that disagrees with its days shows whether it is read.
+    with get_engine().begin() as connection:
+        connection.execute(
+            text("""UPDATE metric_rollups_monthly SET sketch = '{"2000": 200}' WHERE month = '2025-02-01'""")
+        )
+    statistics_service.forget_answers()
+
+    with_marked_month = ask(invoke, "statistics", **quarter).body["groups"][0]
+    load([metric(value=5.0, timestamp="2025-02-14T10:00:00Z", idempotency_key="late")])
+    statistics_service.forget_answers()
+    after_late_data = ask(invoke, "statistics", **quarter).body["groups"][0]
+
+    assert honest["count"] == with_marked_month["count"] == 600
+    assert with_marked_month["p50"] != honest["p50"]  # the fresh monthly row was read
+    assert after_late_data["count"] == 601
+    assert after_late_data["p50"] == pytest.approx(honest["p50"], rel=0.02)  # the stale one was not
+    assert refresh_monthly_rollups() == 1

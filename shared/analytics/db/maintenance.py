@@ -16,7 +16,7 @@ from analytics.db.partitions import (
     month_start,
     months_ahead,
 )
-from analytics.db.rollup_sql import QUANTILES_OF_SKETCH
+from analytics.db.rollup_sql import QUANTILES_OF_SKETCH, REFRESH_MONTHLY
 from analytics.errors import Unavailable
 from analytics.schemas.maintenance import RetentionReport
 
@@ -63,6 +63,7 @@ def apply_retention(
                 ),
                 {"today": today},
             ).rowcount
+            report.months_rolled_up = connection.execute(text(REFRESH_MONTHLY)).rowcount
             report.sync_logs_deleted = connection.execute(
                 text("DELETE FROM data_syncs WHERE created_at < :cutoff"), {"cutoff": sync_cutoff}
             ).rowcount

@@ -80,7 +80,8 @@ WITH staged AS MATERIALIZED (
   ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
-    sketch = sketch_merge(r.sketch, excluded.sketch), quantiles = NULL
+    sketch = sketch_merge(r.sketch, excluded.sketch), quantiles = NULL,
+    version = nextval('metric_rollup_versions')
 )
 """
 

@@ -142,6 +142,17 @@ class MetricRollupDaily(RollupKey, Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
     # p50, p90, p95, p99 of the day; NULL until computed (see migration 0002 and analytics.db.maintenance).
     quantiles: Mapped[list[float] | None] = mapped_column(ARRAY(Double))
+    # Renewed on every write to the row: monthly rollups know which days they were built from (0004).
+    version: Mapped[int] = mapped_column(BigInteger, server_default=text("nextval('metric_rollup_versions')"))
+
+
+class MetricRollupMonthly(RollupKey, Base):
+    """UTC months built from the daily rows by the daily maintenance; used while those are unchanged."""
+
+    __tablename__ = "metric_rollups_monthly"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+    built_from: Mapped[int] = mapped_column(BigInteger)  # sum of the daily rows' versions
 
 
 class Event(Base):

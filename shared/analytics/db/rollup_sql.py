@@ -39,3 +39,44 @@ GROUP BY 1, 2, 3, 4, 5
 
 REBUILD_HOURLY = rebuild_from_raw("metric_rollups_hourly", "bucket_start", HOUR_OF)
 REBUILD_DAILY = rebuild_from_raw("metric_rollups_daily", "day", UTC_DAY_OF)
+
+SERIES = "metric_name, service_name, metric_type, unit"
+SAME_SERIES = (
+    "(d.metric_name, d.service_name, d.metric_type, d.unit) "
+    "= (m.metric_name, m.service_name, m.metric_type, m.unit)"
+)
+
+# The monthly rows whose daily rows changed since they were built, or that do not exist yet, rebuilt
+# from the daily rows. `built_from` is the sum of those rows' versions (see migration 0004).
+REFRESH_MONTHLY = f"""
+WITH versions AS (
+  SELECT {SERIES}, date_trunc('month', day)::date AS month, sum(version)::bigint AS built_from
+  FROM metric_rollups_daily GROUP BY {SERIES}, 5
+), stale AS (
+  SELECT v.* FROM versions v LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
+  WHERE m.built_from IS DISTINCT FROM v.built_from
+), members AS MATERIALIZED (
+  SELECT m.metric_name, m.service_name, m.metric_type, m.unit, m.month, m.built_from,
+         d.count, d.sum, d.min, d.max, d.sum_squares, d.sketch
+  FROM stale m JOIN metric_rollups_daily d
+    ON {SAME_SERIES} AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+), sketches AS (
+  SELECT {SERIES}, month, jsonb_object_agg(key, n) AS sketch
+  FROM (
+    SELECT {SERIES}, month, b.key, sum(b.value::bigint) AS n
+    FROM members, jsonb_each_text(sketch) AS b GROUP BY {SERIES}, month, b.key
+  ) AS per_bucket
+  GROUP BY {SERIES}, month
+)
+INSERT INTO metric_rollups_monthly
+  ({SERIES}, month, count, sum, min, max, sum_squares, sketch, built_from)
+SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.sum_squares, s.sketch, f.built_from
+FROM (
+  SELECT {SERIES}, month, built_from, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min,
+         max(max) AS max, sum(sum_squares) AS sum_squares
+  FROM members GROUP BY {SERIES}, month, built_from
+) AS f JOIN sketches s USING ({SERIES}, month)
+ON CONFLICT ({SERIES}, month) DO UPDATE SET
+  count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
+  sum_squares = excluded.sum_squares, sketch = excluded.sketch, built_from = excluded.built_from
+"""

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from analytics.db.rollup_sql import QUANTILE_LEVELS
+from analytics.db.rollup_sql import QUANTILE_LEVELS, SERIES
 from analytics.rollups import Interval
 from analytics.statistics import DIMENSION_PREFIX, SERIES_FIELDS, TIME_GROUPS, Source, StatisticsQuery
 
@@ -83,28 +83,64 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
         where = ["bucket_start >= :start", "bucket_start < :end"]
     columns = _group_columns(query, period_of, params)
     groups = _names(columns)
-    where += _filters(query, params)
+    condition = " AND ".join(where + _filters(query, params))
+    if table == "metric_rollups_daily" and query.interval in (None, Interval.MONTH):
+        # The period's daily rows are read once; their sketches come from whole months where possible.
+        days = f"""days AS MATERIALIZED (
+  SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, sum_squares, version
+  FROM metric_rollups_daily WHERE {condition}
+), """
+        figures_source = f"SELECT {', '.join(columns)}, count, sum, min, max, sum_squares FROM days"
+        sketch_rows = _sketches_with_whole_months(query, columns, params)
+    else:
+        days = ""
+        figures_source = (
+            f"SELECT {', '.join(columns)}, count, sum, min, max, sum_squares FROM {table} WHERE {condition}"
+        )
+        sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
     sketches = f"""
-, buckets AS (
+, sketch_rows AS ({sketch_rows}
+), buckets AS (
   SELECT {groups}, b.key, sum(b.value::bigint) AS n
-  FROM source, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
+  FROM sketch_rows, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
 ), sketches AS (
   SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
 )"""
     rows = f"""
-WITH source AS (
-  SELECT {", ".join(columns)}, count, sum, min, max, sum_squares, sketch
-  FROM {table} WHERE {" AND ".join(where)}
-), figures AS (
+WITH {days}figures AS (
   SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
          sum(sum_squares) AS sum_squares
-  FROM source GROUP BY {groups}
+  FROM ({figures_source}) AS source
+  GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, count, sum, sum / count AS avg, min, max,
        sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
        {QUANTILE_COLUMNS if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
 FROM figures {"JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
     return _answer(rows, groups), params
+
+
+def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
+    """The sketches to merge: a monthly rollup for each month wholly in the period whose daily rows are
+    unchanged since it was built (same sum of versions), and the daily rows of every other day.
+    (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane.)"""
+    month_columns = _group_columns(query, "month::timestamp", params)
+    return f"""
+  WITH months AS MATERIALIZED (
+    SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.month, m.sketch,
+           m.built_from IS NOT DISTINCT FROM v.versions
+             AND v.month >= CAST(:start AS date)
+             AND (v.month + interval '1 month')::date <= CAST(:end AS date) AS covered
+    FROM (
+      SELECT {SERIES}, month, sum(version) AS versions FROM days GROUP BY {SERIES}, month
+    ) AS v
+    LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
+  ), other_days AS MATERIALIZED (
+    SELECT {SERIES}, day FROM days JOIN months USING ({SERIES}, month) WHERE NOT covered
+  )
+  SELECT {", ".join(month_columns)}, sketch FROM months WHERE covered
+  UNION ALL
+  SELECT {", ".join(columns)}, d.sketch FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
 
 
 def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:

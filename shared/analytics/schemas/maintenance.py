@@ -13,5 +13,6 @@ class RetentionReport(BaseModel):
     created: list[str] = Field(default_factory=list, description="Partitions created")
     keys_deleted: int = 0
     quantiles_stored: int = Field(0, description="Days whose quantiles were computed from their sketch")
+    months_rolled_up: int = Field(0, description="Monthly rollups built or rebuilt from changed days")
     sync_logs_deleted: int = 0
     rejections_deleted: int = 0

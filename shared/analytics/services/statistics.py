@@ -84,9 +84,11 @@ def _error_bound(query: StatisticsQuery) -> float:
     return PERCENTILE_RELATIVE_ERROR if query.source is Source.ROLLUPS else 0.0
 
 
-def statistics(uow: UnitOfWork, query: StatisticsQuery) -> StatisticsAnswer:
+def statistics(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool = True) -> StatisticsAnswer:
+    """Without `percentiles`, p50..p99 are left null (they are most of the cost of long periods)."""
+
     def compute() -> StatisticsAnswer:
-        rows = _rows(uow, query, percentiles=True)
+        rows = _rows(uow, query, percentiles)
         groups = [
             GroupStatistics(group=_group(query, row, query.group_by), **{f: row[f] for f in FIGURES})
             for row in rows
@@ -104,7 +106,7 @@ def statistics(uow: UnitOfWork, query: StatisticsQuery) -> StatisticsAnswer:
             groups=groups,
         )
 
-    return cached(("statistics", query), compute)
+    return cached(("statistics", query, percentiles), compute)
 
 
 def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: Fill) -> TimeSeriesAnswer:
