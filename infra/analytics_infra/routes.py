@@ -40,6 +40,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("ingest_api", "Ingestion: items the ingest queue rejected (admin)", memory_mb=256),
     ApiFunction("health", "Health: database reachability and schema version", memory_mb=256),
     ApiFunction("docs", "The OpenAPI document of the whole API and Swagger UI", memory_mb=512),
+    ApiFunction("charts", "Chart data: line, area, bar, pie and heatmap"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
 )
 
@@ -59,6 +60,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/metrics", "metrics"),
     *_group("/api/v1/events", "events"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
+    Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),

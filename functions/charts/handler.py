@@ -1,0 +1,166 @@
+"""Chart data: /api/v1/charts (line, area, bar, pie, heatmap), with the statistics endpoints' options."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from analytics.auth import Action
+from analytics.errors import InvalidRequest
+from analytics.http import configure_resolver, require, resolve
+from analytics.observability import logger, tracer
+from analytics.rollups import Interval
+from analytics.schemas.statistics import Aggregate, Fill
+from analytics.services import charts
+from analytics.statistics import GROUP_OF_INTERVAL, TIME_GROUPS, StatisticsQuery, parse_group_by
+from analytics.statistics_params import (
+    GroupBy,
+    MetricNameParam,
+    MetricTypeParam,
+    PeriodEnd,
+    PeriodStart,
+    ServiceParam,
+    TimeZone,
+    statistics_query,
+)
+from analytics.wiring import unit_of_work
+
+app = APIGatewayHttpResolver(enable_validation=True)
+configure_resolver(app)
+
+Agg = Annotated[Aggregate, Query(description="What each value is: sum, avg, count, min, max or p95")]
+
+
+def _over_time(
+    service_name: ServiceParam,
+    metric_type: MetricTypeParam,
+    metric_name: MetricNameParam,
+    start_date: PeriodStart,
+    end_date: PeriodEnd,
+    interval: Interval,
+    group_by: GroupBy,
+    tz: TimeZone,
+) -> StatisticsQuery:
+    require(app, Action.READ)
+    if any(name in TIME_GROUPS for name in parse_group_by(group_by or [])):
+        raise InvalidRequest("group_by of a chart over time names no time field: `interval` sets the buckets")
+    time_group = (GROUP_OF_INTERVAL[interval],)
+    return statistics_query(
+        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
+    )
+
+
+@app.get(
+    "/api/v1/charts/line",
+    summary="Line chart over time",
+    description="Labels are the buckets' local starts; one series per group_by group.",
+    tags=["Charts"],
+)
+def line_chart(
+    service_name: ServiceParam = None,
+    metric_type: MetricTypeParam = None,
+    metric_name: MetricNameParam = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    interval: Annotated[Interval, Query()] = Interval.DAY,
+    agg: Agg = Aggregate.SUM,
+    fill: Annotated[Fill, Query()] = Fill.NULL,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> charts.SeriesChart:
+    query = _over_time(service_name, metric_type, metric_name, start_date, end_date, interval, group_by, tz)
+    return charts.series_chart(unit_of_work(), query, agg, fill, "line")
+
+
+@app.get(
+    "/api/v1/charts/area",
+    summary="Area chart over time (stacked series)",
+    description="As the line chart; empty buckets are zero by default so the stack has no gaps.",
+    tags=["Charts"],
+)
+def area_chart(
+    service_name: ServiceParam = None,
+    metric_type: MetricTypeParam = None,
+    metric_name: MetricNameParam = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    interval: Annotated[Interval, Query()] = Interval.DAY,
+    agg: Agg = Aggregate.SUM,
+    fill: Annotated[Fill, Query()] = Fill.ZERO,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> charts.SeriesChart:
+    query = _over_time(service_name, metric_type, metric_name, start_date, end_date, interval, group_by, tz)
+    return charts.series_chart(unit_of_work(), query, agg, fill, "area")
+
+
+@app.get(
+    "/api/v1/charts/bar",
+    summary="Bar chart: one bar per group",
+    description="Needs group_by (for example `service_name` or `dimensions.country`); with percentages.",
+    tags=["Charts"],
+)
+def bar_chart(
+    service_name: ServiceParam = None,
+    metric_type: MetricTypeParam = None,
+    metric_name: MetricNameParam = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    agg: Agg = Aggregate.SUM,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> charts.CategoryChart:
+    require(app, Action.READ)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    return charts.category_chart(unit_of_work(), query, agg, "bar")
+
+
+@app.get(
+    "/api/v1/charts/pie",
+    summary="Pie chart: each group's share",
+    description="Needs group_by; agg is sum or count (shares of a whole).",
+    tags=["Charts"],
+)
+def pie_chart(
+    service_name: ServiceParam = None,
+    metric_type: MetricTypeParam = None,
+    metric_name: MetricNameParam = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    agg: Agg = Aggregate.SUM,
+    group_by: GroupBy = None,
+    tz: TimeZone = "UTC",
+) -> charts.CategoryChart:
+    require(app, Action.READ)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
+    return charts.category_chart(unit_of_work(), query, agg, "pie")
+
+
+@app.get(
+    "/api/v1/charts/heatmap",
+    summary="Heatmap: weekday by hour of the day",
+    description="Each cell combines the period's hours that fall on that weekday and local hour.",
+    tags=["Charts"],
+)
+def heatmap_chart(
+    service_name: ServiceParam = None,
+    metric_type: MetricTypeParam = None,
+    metric_name: MetricNameParam = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    agg: Agg = Aggregate.SUM,
+    tz: TimeZone = "UTC",
+) -> charts.HeatmapChart:
+    require(app, Action.READ)
+    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, ["hour"], tz)
+    return charts.heatmap(unit_of_work(), query, agg)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)
