@@ -155,7 +155,9 @@ class MetricFigures(BaseModel):
     max: float | None
 
 
-class SimpleMetricSummary(MetricFigures):
+class SimpleMetricSummary(BaseModel):
+    """The figures of one metric over a period, fields in spec/004's order."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -174,6 +176,11 @@ class SimpleMetricSummary(MetricFigures):
     )
 
     metric_name: str
+    count: int
+    sum: float
+    average: float | None = Field(description="null when count is 0")
+    min: float | None = Field(description="null when count is 0")
+    max: float | None = Field(description="null when count is 0")
     period_start: dt.datetime = Field(description="now minus `hours` (inclusive)")
     period_end: dt.datetime = Field(description="now (exclusive)")
 
