@@ -19,6 +19,12 @@ from analytics.statistics import DIMENSION_PREFIX, SERIES_FIELDS, TIME_GROUPS, S
 
 LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
+FIGURE_COLUMNS = "count, sum, min, max, sum_squares"
+NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
+STORED_OR_MERGED = ", ".join(
+    f"coalesce(CASE WHEN source_rows = 1 THEN stored_q[{i}] END, q[{i}]) AS p{level}"
+    for i, level in enumerate((50, 90, 95, 99), start=1)
+)
 
 
 def statistics_rows(
@@ -90,16 +96,20 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
   SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, sum_squares, version
   FROM metric_rollups_daily WHERE {condition}
 ), """
-        figures_source = f"SELECT {', '.join(columns)}, count, sum, min, max, sum_squares FROM days"
+        figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM days"
         sketch_rows = _sketches_with_whole_months(query, columns, params)
     else:
         days = ""
+        stored = "quantiles AS stored_q" if table == "metric_rollups_daily" else NO_STORED_QUANTILES
         figures_source = (
-            f"SELECT {', '.join(columns)}, count, sum, min, max, sum_squares FROM {table} WHERE {condition}"
+            f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {stored} FROM {table} WHERE {condition}"
         )
         sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
+    # A group of one daily row whose quantiles are stored needs no sketch merged.
     sketches = f"""
-, sketch_rows AS ({sketch_rows}
+, sketch_rows AS (
+  SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups})
+  WHERE figures.source_rows > 1 OR figures.stored_q IS NULL
 ), buckets AS (
   SELECT {groups}, b.key, sum(b.value::bigint) AS n
   FROM sketch_rows, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
@@ -109,14 +119,14 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     rows = f"""
 WITH {days}figures AS (
   SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
-         sum(sum_squares) AS sum_squares
+         sum(sum_squares) AS sum_squares, count(*) AS source_rows, min(stored_q) AS stored_q
   FROM ({figures_source}) AS source
   GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, count, sum, sum / count AS avg, min, max,
        sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
-       {QUANTILE_COLUMNS if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
-FROM figures {"JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
+       {STORED_OR_MERGED if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
+FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
     return _answer(rows, groups), params
 
 
