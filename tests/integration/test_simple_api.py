@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from analytics.db.engine import get_engine
+from analytics.db.rollup_sql import REFRESH_MONTHLY
 from analytics.enums import MetricType, ServiceName
 from analytics.schemas.simple import SimpleMetricCreate
 from analytics.services import simple as simple_service
@@ -454,6 +455,8 @@ SELECT 'hourly', service_name::text, metric_name, sum(count) FROM metric_rollups
 UNION ALL
 SELECT 'daily', service_name::text, metric_name, sum(count) FROM metric_rollups_daily GROUP BY 2, 3
 UNION ALL
+SELECT 'monthly', service_name::text, metric_name, sum(count) FROM metric_rollups_monthly GROUP BY 2, 3
+UNION ALL
 SELECT 'raw', service_name::text, metric_name, count(*) FROM metrics GROUP BY 2, 3
 """
 
@@ -473,6 +476,8 @@ def test_clearing_a_metric_deletes_its_metrics_and_rollups_only(invoke: Invoke) 
         store("page_views", 5.0, now - dt.timedelta(hours=hours_ago))
         store("api_calls", 2.0, now - dt.timedelta(hours=hours_ago))
     store_for_another_service(invoke, "page_views", 99.0, now - dt.timedelta(hours=1))
+    with get_engine().begin() as connection:  # the daily maintenance's monthly rollups
+        connection.execute(text(REFRESH_MONTHLY))
 
     # When an admin clears page_views
     result = call(invoke, "simple_metrics_delete")
@@ -486,9 +491,11 @@ def test_clearing_a_metric_deletes_its_metrics_and_rollups_only(invoke: Invoke) 
     assert {key: count for key, count in counts.items() if key[2] == "page_views"} == {
         ("hourly", "partners_crm", "page_views"): 1,
         ("daily", "partners_crm", "page_views"): 1,
+        ("monthly", "partners_crm", "page_views"): 1,
         ("raw", "partners_crm", "page_views"): 1,
     }
-    assert [counts[(table, "external", "api_calls")] for table in ("hourly", "daily", "raw")] == [3, 3, 3]
+    tables = ("hourly", "daily", "monthly", "raw")
+    assert [counts[(table, "external", "api_calls")] for table in tables] == [3, 3, 3, 3]
     # And the name can be tracked again
     assert post_metric(invoke, SPEC_METRIC).status == 201
     assert summary(invoke, "page_views").body["count"] == 1

@@ -57,13 +57,15 @@ SELECT count(*) FROM gone
 
 # The rollups of a series (every type and unit of a service's metric name) rebuilt from the raw rows
 # that remain: none after DELETE_METRICS, unless a writer committed some since. Rollup rows whose raw
-# rows retention has already dropped go too: clearing a metric clears its whole history.
+# rows retention has already dropped go too: clearing a metric clears its whole history. Monthly rows
+# are only dropped: the daily maintenance builds them again from the daily rows.
 SERIES = "service_name = :service AND metric_name = :name"
 REBUILD_SERIES = (
     f"DELETE FROM metric_rollups_hourly WHERE {SERIES}",
     rebuild_from_raw("metric_rollups_hourly", "bucket_start", HOUR_OF, SERIES),
     f"DELETE FROM metric_rollups_daily WHERE {SERIES}",
     rebuild_from_raw("metric_rollups_daily", "day", UTC_DAY_OF, SERIES),
+    f"DELETE FROM metric_rollups_monthly WHERE {SERIES}",
 )
 
 DELETE_EVENTS = """
