@@ -13,10 +13,9 @@ from analytics.auth import Action
 from analytics.errors import InvalidRequest
 from analytics.http import configure_resolver, require, resolve
 from analytics.observability import logger, tracer
-from analytics.rollups import Interval
 from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import charts
-from analytics.statistics import GROUP_OF_INTERVAL, TIME_GROUPS, StatisticsQuery, parse_group_by
+from analytics.statistics import GROUP_OF_INTERVAL, TIME_GROUPS, Interval, StatisticsQuery, parse_group_by
 from analytics.statistics_params import (
     GroupBy,
     MetricNameParam,

@@ -16,7 +16,6 @@ from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
 from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
 from analytics.observability import logger, metrics, tracer
-from analytics.rollups import Interval
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
 from analytics.schemas.statistics import (
@@ -33,6 +32,7 @@ from analytics.services import statistics as statistics_service
 from analytics.statistics import (
     GROUP_OF_INTERVAL,
     TIME_GROUPS,
+    Interval,
     StatisticsQuery,
     parse_group_by,
 )

@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
-from analytics.rollups import Interval
+
+
+class Interval(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
 
 SERIES_FIELDS = ("service_name", "metric_type", "metric_name")
 TIME_GROUPS = {"date": Interval.DAY, "hour": Interval.HOUR, "week": Interval.WEEK, "month": Interval.MONTH}

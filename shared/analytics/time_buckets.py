@@ -10,8 +10,8 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
-from analytics.rollups import Interval
 from analytics.schemas.statistics import Fill
+from analytics.statistics import Interval
 
 HOUR = dt.timedelta(hours=1)
 

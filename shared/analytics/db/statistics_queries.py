@@ -14,8 +14,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from analytics.db.rollup_sql import QUANTILE_LEVELS, SERIES
-from analytics.rollups import Interval
-from analytics.statistics import DIMENSION_PREFIX, SERIES_FIELDS, TIME_GROUPS, Source, StatisticsQuery
+from analytics.statistics import (
+    DIMENSION_PREFIX,
+    SERIES_FIELDS,
+    TIME_GROUPS,
+    Interval,
+    Source,
+    StatisticsQuery,
+)
 
 LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"

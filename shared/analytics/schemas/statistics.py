@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from analytics.rollups import Interval
-from analytics.statistics import Source
+from analytics.statistics import Interval, Source
 
 GROUP_DESCRIPTION = "The group's values by group_by field; a time field holds its period's local start"
 
