@@ -185,6 +185,15 @@ def test_get_and_delete(invoke: Invoke) -> None:
     assert deleted_again.status == 404
 
 
+def test_a_deleted_metrics_idempotency_key_can_be_used_again(invoke: Invoke) -> None:
+    first = post_metric(invoke, SPEC_METRIC).body
+    invoke(lambda_handler, load_event("metrics_delete", path=f"/api/v1/metrics/{first['id']}"))
+
+    again = post_metric(invoke, SPEC_METRIC)
+
+    assert again.status == 201 and again.body["id"] != first["id"]
+
+
 def test_malformed_id_and_json(invoke: Invoke) -> None:
     bad_id = invoke(lambda_handler, load_event("metrics_get", path="/api/v1/metrics/not-a-uuid"))
     event = copy.deepcopy(load_event("metrics_create"))

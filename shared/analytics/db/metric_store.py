@@ -101,11 +101,14 @@ ORDER BY s.ord
 
 STORE_COUNTING = STORE + "SELECT count(*) FROM inserted"
 
-# Deleting a metric rebuilds the rollup rows it was part of from the raw rows that remain.
+# Deleting a metric frees its idempotency key and rebuilds the rollup rows it was part of from the raw
+# rows that remain.
 REBUILD_ROLLUPS = """
 WITH gone AS (
   DELETE FROM metrics WHERE id = :id
   RETURNING metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, "timestamp"
+), forget_key AS (  -- the same key may be stored again later
+  DELETE FROM metric_keys WHERE metric_id = :id
 ), clear_hour AS (
   DELETE FROM metric_rollups_hourly r USING gone g
   WHERE (r.metric_name, r.service_name, r.metric_type, r.unit, r.bucket_start)
