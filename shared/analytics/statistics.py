@@ -7,6 +7,7 @@ bounds on whole hours, a zone whose offsets are whole hours), else from the raw 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -94,18 +95,13 @@ class StatisticsQuery:
     def interval(self) -> Interval | None:
         return next((TIME_GROUPS[name] for name in self.group_by if name in TIME_GROUPS), None)
 
-    @property
-    def dimension_groups(self) -> list[str]:
-        return [
-            name.removeprefix(DIMENSION_PREFIX) for name in self.group_by if name.startswith(DIMENSION_PREFIX)
-        ]
-
-    @property
+    @functools.cached_property
     def source(self) -> Source:
         on_hours = all(
             moment.minute == moment.second == moment.microsecond == 0 for moment in (self.start, self.end)
         )
-        if self.dimensions or self.dimension_groups or not on_hours or not whole_hour_offsets(self):
+        by_dimension = any(name.startswith(DIMENSION_PREFIX) for name in self.group_by)
+        if self.dimensions or by_dimension or not on_hours or not whole_hour_offsets(self):
             return Source.RAW
         return Source.ROLLUPS
 
@@ -113,6 +109,8 @@ class StatisticsQuery:
 def whole_hour_offsets(query: StatisticsQuery) -> bool:
     """Whether every offset of the query's zone within its period is whole hours (hourly rollups add up
     exactly to its local days)."""
+    if query.tz == "UTC":
+        return True
     zone = zone_of(query.tz)
     moment = query.start
     while moment <= query.end + dt.timedelta(days=1):

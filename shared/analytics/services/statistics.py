@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from analytics.ports import UnitOfWork
 from analytics.schemas.statistics import (
@@ -67,8 +68,9 @@ def _rows(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool) -> list[di
         return uow.statistics.rows(query, percentiles)
 
 
-def _group(query: StatisticsQuery, row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    zone = zone_of(query.tz)
+def _group(
+    query: StatisticsQuery, zone: ZoneInfo, row: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, Any]:
     group = {}
     for i, name in enumerate(query.group_by):
         if name not in fields:
@@ -88,10 +90,10 @@ def statistics(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool = True
     """Without `percentiles`, p50..p99 are left null (they are most of the cost of long periods)."""
 
     def compute() -> StatisticsAnswer:
-        rows = _rows(uow, query, percentiles)
+        zone = zone_of(query.tz)
         groups = [
-            GroupStatistics(group=_group(query, row, query.group_by), **{f: row[f] for f in FIGURES})
-            for row in rows
+            GroupStatistics(group=_group(query, zone, row, query.group_by), **{f: row[f] for f in FIGURES})
+            for row in _rows(uow, query, percentiles)
         ]
         if not groups and not query.group_by:
             empty = dict.fromkeys(FIGURES) | {"count": 0, "sum": 0.0}
@@ -122,7 +124,7 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
         by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
         for row in _rows(uow, query, percentiles=agg is Aggregate.P95):
-            group = _group(query, row, series_fields)
+            group = _group(query, zone, row, series_fields)
             key = tuple(group.values())
             if key not in by_group:
                 by_group[key] = (group, [None] * len(starts))
