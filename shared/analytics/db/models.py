@@ -153,6 +153,7 @@ class MetricRollupMonthly(RollupKey, Base):
 
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
     built_from: Mapped[int] = mapped_column(BigInteger)  # sum of the daily rows' versions
+    built_from_days: Mapped[int] = mapped_column(Integer)  # how many daily rows
 
 
 class Event(Base):

@@ -47,16 +47,18 @@ SAME_SERIES = (
 )
 
 # The monthly rows whose daily rows changed since they were built, or that do not exist yet, rebuilt
-# from the daily rows. `built_from` is the sum of those rows' versions (see migration 0004).
+# from the daily rows. `built_from` is the sum of those rows' versions, `built_from_days` their number
+# (see migration 0004).
 REFRESH_MONTHLY = f"""
 WITH versions AS (
-  SELECT {SERIES}, date_trunc('month', day)::date AS month, sum(version)::bigint AS built_from
+  SELECT {SERIES}, date_trunc('month', day)::date AS month, sum(version)::bigint AS built_from,
+         count(*)::integer AS built_from_days
   FROM metric_rollups_daily GROUP BY {SERIES}, 5
 ), stale AS (
   SELECT v.* FROM versions v LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
-  WHERE m.built_from IS DISTINCT FROM v.built_from
+  WHERE (m.built_from, m.built_from_days) IS DISTINCT FROM (v.built_from, v.built_from_days)
 ), members AS MATERIALIZED (
-  SELECT m.metric_name, m.service_name, m.metric_type, m.unit, m.month, m.built_from,
+  SELECT m.metric_name, m.service_name, m.metric_type, m.unit, m.month, m.built_from, m.built_from_days,
          d.count, d.sum, d.min, d.max, d.sum_squares, d.sketch
   FROM stale m JOIN metric_rollups_daily d
     ON {SAME_SERIES} AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
@@ -69,14 +71,15 @@ WITH versions AS (
   GROUP BY {SERIES}, month
 )
 INSERT INTO metric_rollups_monthly
-  ({SERIES}, month, count, sum, min, max, sum_squares, sketch, built_from)
-SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.sum_squares, s.sketch, f.built_from
+  ({SERIES}, month, count, sum, min, max, sum_squares, sketch, built_from, built_from_days)
+SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.sum_squares, s.sketch, f.built_from, f.built_from_days
 FROM (
-  SELECT {SERIES}, month, built_from, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min,
-         max(max) AS max, sum(sum_squares) AS sum_squares
-  FROM members GROUP BY {SERIES}, month, built_from
+  SELECT {SERIES}, month, built_from, built_from_days, sum(count)::bigint AS count, sum(sum) AS sum,
+         min(min) AS min, max(max) AS max, sum(sum_squares) AS sum_squares
+  FROM members GROUP BY {SERIES}, month, built_from, built_from_days
 ) AS f JOIN sketches s USING ({SERIES}, month)
 ON CONFLICT ({SERIES}, month) DO UPDATE SET
   count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
-  sum_squares = excluded.sum_squares, sketch = excluded.sketch, built_from = excluded.built_from
+  sum_squares = excluded.sum_squares, sketch = excluded.sketch, built_from = excluded.built_from,
+  built_from_days = excluded.built_from_days
 """

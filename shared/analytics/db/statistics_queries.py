@@ -111,11 +111,12 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
             f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {stored} FROM {table} WHERE {condition}"
         )
         sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
-    # A group of one daily row whose quantiles are stored needs no sketch merged.
-    sketches = f"""
-, sketch_rows AS (
+        if table == "metric_rollups_daily":  # a group of one day whose quantiles are stored merges nothing
+            sketch_rows = f"""
   SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups})
-  WHERE figures.source_rows > 1 OR figures.stored_q IS NULL
+  WHERE figures.source_rows > 1 OR figures.stored_q IS NULL"""
+    sketches = f"""
+, sketch_rows AS ({sketch_rows}
 ), buckets AS (
   SELECT {groups}, b.key, sum(b.value::bigint) AS n
   FROM sketch_rows, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
@@ -137,18 +138,17 @@ FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""
 
 
 def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
-    """The sketches to merge: a monthly rollup for each month wholly in the period whose daily rows are
-    unchanged since it was built (same sum of versions), and the daily rows of every other day.
+    """The sketches to merge: a month's monthly rollup where the month's days in the period are exactly
+    the days it was built from (same number, same sum of versions), the daily rows of every other day.
     (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane.)"""
     month_columns = _group_columns(query, "month::timestamp", params)
     return f"""
   WITH months AS MATERIALIZED (
     SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.month, m.sketch,
-           m.built_from IS NOT DISTINCT FROM v.versions
-             AND v.month >= CAST(:start AS date)
-             AND (v.month + interval '1 month')::date <= CAST(:end AS date) AS covered
+           (m.built_from, m.built_from_days) IS NOT DISTINCT FROM (v.versions, v.days) AS covered
     FROM (
-      SELECT {SERIES}, month, sum(version) AS versions FROM days GROUP BY {SERIES}, month
+      SELECT {SERIES}, month, sum(version) AS versions, count(*)::integer AS days
+      FROM days GROUP BY {SERIES}, month
     ) AS v
     LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
   ), other_days AS MATERIALIZED (

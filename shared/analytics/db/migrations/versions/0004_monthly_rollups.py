@@ -2,8 +2,9 @@
 
 Merging a year of daily sketches per question is too slow (tens of thousands of rows); twelve monthly
 sketches are not. Every write to a daily row takes a new `version` from a sequence; a monthly row
-records the sum of the versions of the daily rows it was built from, so a reader uses it only while
-that sum is unchanged, and reads the daily rows otherwise (late data, deletions, the current month).
+records how many daily rows it was built from and the sum of their versions. A reader uses it only
+when the month's days in its period have that same count and sum, which (versions only grow) means
+they are exactly the days it was built from; otherwise it reads the daily rows.
 
 Revision ID: 0004
 Revises: 0003
@@ -42,6 +43,7 @@ def upgrade() -> None:
           sum_squares double precision NOT NULL,
           sketch jsonb NOT NULL,
           built_from bigint NOT NULL,
+          built_from_days integer NOT NULL,
           CONSTRAINT pk_metric_rollups_monthly
             PRIMARY KEY (metric_name, service_name, metric_type, unit, month)
         )""")
