@@ -33,7 +33,6 @@ from analytics.statistics import (
     GROUP_OF_INTERVAL,
     TIME_GROUPS,
     Interval,
-    StatisticsQuery,
     parse_group_by,
 )
 from analytics.statistics_params import (
@@ -147,11 +146,6 @@ def metrics_by_type(
     return listing(filters, skip, limit)
 
 
-def answer_statistics(query: StatisticsQuery) -> StatisticsAnswer:
-    require(app, Action.READ)
-    return statistics_service.statistics(unit_of_work(), query)
-
-
 STATISTICS_DESCRIPTION = (
     "count, sum, avg, min, max, stddev and p50/p90/p95/p99 per group. Answered from the hourly and daily "
     "rollups (percentiles within 1 % of the true value) unless the question needs raw rows: dimension "
@@ -160,6 +154,12 @@ STATISTICS_DESCRIPTION = (
 )
 
 
+@app.get(
+    "/api/v1/metrics/aggregate/statistics",
+    summary="Statistics of metrics, grouped (spec/000 path)",
+    description=STATISTICS_DESCRIPTION,
+    tags=["Statistics"],
+)
 @app.get(
     "/api/v1/metrics/statistics",
     summary="Statistics of metrics, grouped",
@@ -175,27 +175,9 @@ def get_statistics(
     group_by: GroupBy = None,
     tz: TimeZone = "UTC",
 ) -> StatisticsAnswer:
+    require(app, Action.READ)
     query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
-    return answer_statistics(query)
-
-
-@app.get(
-    "/api/v1/metrics/aggregate/statistics",
-    summary="Statistics of metrics, grouped (spec/000 path)",
-    description=STATISTICS_DESCRIPTION,
-    tags=["Statistics"],
-)
-def get_aggregate_statistics(
-    service_name: Annotated[ServiceName | None, Query()] = None,
-    metric_type: Annotated[MetricType | None, Query()] = None,
-    metric_name: Annotated[str | None, Query()] = None,
-    start_date: PeriodStart = None,
-    end_date: PeriodEnd = None,
-    group_by: GroupBy = None,
-    tz: TimeZone = "UTC",
-) -> StatisticsAnswer:
-    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
-    return answer_statistics(query)
+    return statistics_service.statistics(unit_of_work(), query)
 
 
 @app.get(
