@@ -53,13 +53,24 @@ def _over_time(
     )
 
 
+def _chart_type() -> str:
+    """line, area, bar or pie: the last segment of the path, as routed."""
+    return app.current_event.path.rstrip("/").rsplit("/", 1)[1]
+
+
+@app.get(
+    "/api/v1/charts/area",
+    summary="Area chart over time (stacked series)",
+    description="As the line chart, stacked; empty buckets are zero unless `fill` says otherwise.",
+    tags=["Charts"],
+)
 @app.get(
     "/api/v1/charts/line",
     summary="Line chart over time",
     description="Labels are the buckets' local starts; one series per group_by group.",
     tags=["Charts"],
 )
-def line_chart(
+def chart_over_time(
     service_name: ServiceParam = None,
     metric_type: MetricTypeParam = None,
     metric_name: MetricNameParam = None,
@@ -67,55 +78,14 @@ def line_chart(
     end_date: PeriodEnd = None,
     interval: Annotated[Interval, Query()] = Interval.DAY,
     agg: Agg = Aggregate.SUM,
-    fill: Annotated[Fill, Query()] = Fill.NULL,
+    fill: Annotated[Fill | None, Query(description="Default: null for line charts, zero for area")] = None,
     group_by: GroupBy = None,
     tz: TimeZone = "UTC",
 ) -> charts.SeriesChart:
+    chart_type = _chart_type()
     query = _over_time(service_name, metric_type, metric_name, start_date, end_date, interval, group_by, tz)
-    return charts.series_chart(unit_of_work(), query, agg, fill, "line")
-
-
-@app.get(
-    "/api/v1/charts/area",
-    summary="Area chart over time (stacked series)",
-    description="As the line chart; empty buckets are zero by default so the stack has no gaps.",
-    tags=["Charts"],
-)
-def area_chart(
-    service_name: ServiceParam = None,
-    metric_type: MetricTypeParam = None,
-    metric_name: MetricNameParam = None,
-    start_date: PeriodStart = None,
-    end_date: PeriodEnd = None,
-    interval: Annotated[Interval, Query()] = Interval.DAY,
-    agg: Agg = Aggregate.SUM,
-    fill: Annotated[Fill, Query()] = Fill.ZERO,
-    group_by: GroupBy = None,
-    tz: TimeZone = "UTC",
-) -> charts.SeriesChart:
-    query = _over_time(service_name, metric_type, metric_name, start_date, end_date, interval, group_by, tz)
-    return charts.series_chart(unit_of_work(), query, agg, fill, "area")
-
-
-@app.get(
-    "/api/v1/charts/bar",
-    summary="Bar chart: one bar per group",
-    description="Needs group_by (for example `service_name` or `dimensions.country`); with percentages.",
-    tags=["Charts"],
-)
-def bar_chart(
-    service_name: ServiceParam = None,
-    metric_type: MetricTypeParam = None,
-    metric_name: MetricNameParam = None,
-    start_date: PeriodStart = None,
-    end_date: PeriodEnd = None,
-    agg: Agg = Aggregate.SUM,
-    group_by: GroupBy = None,
-    tz: TimeZone = "UTC",
-) -> charts.CategoryChart:
-    require(app, Action.READ)
-    query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
-    return charts.category_chart(unit_of_work(), query, agg, "bar")
+    default_fill = Fill.ZERO if chart_type == "area" else Fill.NULL
+    return charts.series_chart(unit_of_work(), query, agg, fill or default_fill, chart_type)
 
 
 @app.get(
@@ -124,7 +94,13 @@ def bar_chart(
     description="Needs group_by; agg is sum or count (shares of a whole).",
     tags=["Charts"],
 )
-def pie_chart(
+@app.get(
+    "/api/v1/charts/bar",
+    summary="Bar chart: one bar per group",
+    description="Needs group_by (for example `service_name` or `dimensions.country`); with percentages.",
+    tags=["Charts"],
+)
+def chart_by_group(
     service_name: ServiceParam = None,
     metric_type: MetricTypeParam = None,
     metric_name: MetricNameParam = None,
@@ -136,7 +112,7 @@ def pie_chart(
 ) -> charts.CategoryChart:
     require(app, Action.READ)
     query = statistics_query(app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz)
-    return charts.category_chart(unit_of_work(), query, agg, "pie")
+    return charts.category_chart(unit_of_work(), query, agg, _chart_type())
 
 
 @app.get(
