@@ -10,12 +10,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.errors import InvalidRequest
 from analytics.http import configure_resolver, require, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import charts
-from analytics.statistics import GROUP_OF_INTERVAL, TIME_GROUPS, Interval, StatisticsQuery, parse_group_by
+from analytics.statistics import Interval, StatisticsQuery
 from analytics.statistics_params import (
     GroupBy,
     MetricNameParam,
@@ -45,11 +44,8 @@ def _over_time(
     tz: TimeZone,
 ) -> StatisticsQuery:
     require(app, Action.READ)
-    if any(name in TIME_GROUPS for name in parse_group_by(group_by or [])):
-        raise InvalidRequest("group_by of a chart over time names no time field: `interval` sets the buckets")
-    time_group = (GROUP_OF_INTERVAL[interval],)
     return statistics_query(
-        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
+        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, interval
     )
 
 

@@ -30,10 +30,7 @@ from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import metrics as metric_service
 from analytics.services import statistics as statistics_service
 from analytics.statistics import (
-    GROUP_OF_INTERVAL,
-    TIME_GROUPS,
     Interval,
-    parse_group_by,
 )
 from analytics.statistics_params import (
     GroupBy,
@@ -201,11 +198,8 @@ def get_time_series(
     tz: TimeZone = "UTC",
 ) -> TimeSeriesAnswer:
     require(app, Action.READ)
-    if any(name in TIME_GROUPS for name in parse_group_by(group_by or [])):
-        raise InvalidRequest("group_by of a time series names no time field: `interval` sets the buckets")
-    time_group = (GROUP_OF_INTERVAL[interval],)
     query = statistics_query(
-        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, time_group
+        app, service_name, metric_type, metric_name, start_date, end_date, group_by, tz, interval
     )
     return statistics_service.time_series(unit_of_work(), query, agg, fill)
 

@@ -9,8 +9,17 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from analytics.enums import MetricType, ServiceName
+from analytics.errors import InvalidRequest
 from analytics.schemas.time import DateOrTimestamp
-from analytics.statistics import DIMENSION_PREFIX, StatisticsQuery, parse_group_by, period_in_zone
+from analytics.statistics import (
+    DIMENSION_PREFIX,
+    GROUP_OF_INTERVAL,
+    TIME_GROUPS,
+    Interval,
+    StatisticsQuery,
+    parse_group_by,
+    period_in_zone,
+)
 
 ServiceParam = Annotated[ServiceName | None, Query()]
 MetricTypeParam = Annotated[MetricType | None, Query()]
@@ -55,9 +64,18 @@ def statistics_query(
     end_date: dt.date | dt.datetime | None,
     group_by: list[str] | None,
     tz: str,
-    extra_group: tuple[str, ...] = (),
+    interval: Interval | None = None,
 ) -> StatisticsQuery:
+    """With `interval`, a question over time: its buckets are the interval's, so group_by names no time
+    field of its own."""
     start, end = period_in_zone(start_date, end_date, tz)
+    groups = parse_group_by(group_by or [])
+    if interval is not None:
+        if any(name in TIME_GROUPS for name in groups):
+            raise InvalidRequest(
+                "group_by of a question over time names no time field: `interval` sets the buckets"
+            )
+        groups += (GROUP_OF_INTERVAL[interval],)
     return StatisticsQuery(
         start=start,
         end=end,
@@ -65,6 +83,6 @@ def statistics_query(
         metric_type=metric_type,
         metric_name=metric_name,
         dimensions=tuple(sorted(dimension_filters(app).items())),
-        group_by=parse_group_by(group_by or []) + extra_group,
+        group_by=groups,
         tz=tz,
     )

@@ -12,7 +12,7 @@ from analytics.errors import InvalidRequest
 from analytics.ports import UnitOfWork
 from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import statistics as statistics_service
-from analytics.statistics import FIGURES, StatisticsQuery, zone_of
+from analytics.statistics import StatisticsQuery, zone_of
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 HOURS = [f"{hour:02d}:00" for hour in range(24)]
@@ -93,13 +93,6 @@ def category_chart(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, char
     )
 
 
-def _combine(cell: dict[str, float], row: dict[str, Any]) -> None:
-    cell["count"] += row["count"]
-    cell["sum"] += row["sum"] or 0.0
-    cell["min"] = min(cell["min"], row["min"])
-    cell["max"] = max(cell["max"], row["max"])
-
-
 def heatmap(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate) -> HeatmapChart:
     """`query` groups by hour only; its hourly figures are folded into weekday by hour of day."""
     if agg is Aggregate.P95:
@@ -112,7 +105,11 @@ def heatmap(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate) -> HeatmapC
         cell = cells.setdefault(
             (local.weekday(), local.hour), {"count": 0, "sum": 0.0, "min": float("inf"), "max": float("-inf")}
         )
-        _combine(cell, group.model_dump(include=set(FIGURES)))
+        assert group.sum is not None and group.min is not None and group.max is not None, "a non-empty hour"
+        cell["count"] += group.count
+        cell["sum"] += group.sum
+        cell["min"] = min(cell["min"], group.min)
+        cell["max"] = max(cell["max"], group.max)
 
     def value(cell: dict[str, float] | None) -> float | None:
         if cell is None or not cell["count"]:

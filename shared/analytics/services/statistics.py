@@ -170,7 +170,7 @@ def trends(uow: UnitOfWork, query: StatisticsQuery, compare: Comparison, agg: Ag
     earlier = dataclasses.replace(query, start=comparison_start, end=comparison_end)
 
     def figures(question: StatisticsQuery) -> dict[tuple[Any, ...], tuple[dict[str, Any], float | None]]:
-        answer = statistics(uow, question)
+        answer = statistics(uow, question, percentiles=agg is Aggregate.P95)
         return {tuple(g.group.values()): (g.group, getattr(g, str(agg))) for g in answer.groups}
 
     current, previous = figures(query), figures(earlier)
