@@ -8,4 +8,7 @@ INGEST_QUEUE = "analytics-ingest"
 INGEST_DLQ = "analytics-ingest-dlq"
 INGEST_MAX_RECEIVES = 5
 REPORTS_BUCKET = "analytics-reports"
+REPORTS_QUEUE = "analytics-reports"
+REPORTS_DLQ = "analytics-reports-dlq"
+REPORTS_MAX_RECEIVES = 3
 EVENT_BUS = "analytics-bus"

@@ -31,7 +31,10 @@ class Settings(BaseSettings):
     INGEST_QUEUE_URL: str | None = None
     INGEST_DLQ_URL: str | None = None
     REPORTS_BUCKET: str | None = None
+    REPORTS_QUEUE_URL: str | None = None
     EVENT_BUS_NAME: str | None = None
+    # The scheduler function: the target of every job's EventBridge rule, invoked for manual triggers.
+    SCHEDULER_FUNCTION_ARN: str | None = None
 
     # Auth: API Gateway's JWT authorizer verifies tokens; handlers read the claims.
     REQUIRE_AUTH_FOR_READS: bool = False
@@ -74,6 +77,23 @@ class Settings(BaseSettings):
     CACHE_TTL_SECONDS: int = Field(3600, ge=0)
     CACHE_METRICS_TTL_SECONDS: int = Field(300, ge=0)
     CACHE_DASHBOARD_TTL_SECONDS: int = Field(600, ge=0)
+
+    # Reports: download links, e-mail, and the EventBridge rules of scheduled jobs.
+    REPORT_DOWNLOAD_URL_EXPIRY_SECONDS: int = Field(
+        900, ge=1, le=604800, description="Lifetime of the presigned URL GET /reports/{id}/download redirects to"
+    )
+    REPORT_EMAIL_LINK_EXPIRY_SECONDS: int = Field(
+        86400,
+        ge=1,
+        le=604800,
+        description="Lifetime of the link in a report e-mail (on Lambda also capped by its role's session)",
+    )
+    REPORTS_EMAIL_SENDER: str = Field(
+        "reports@example.org", description="The From address of report e-mails; verified in SES"
+    )
+    JOB_RULE_PREFIX: str = Field(
+        "analytics-job-", max_length=27, description="Name prefix of the EventBridge rules of scheduled jobs"
+    )
 
     # Retention (three years by default).
     ANALYTICS_RETENTION_DAYS: int = Field(1095, ge=1)
