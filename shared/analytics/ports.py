@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
+from analytics.schemas.report_content import GoalProgress
 from analytics.statistics import StatisticsQuery
 
 # (id, created): created is False when the idempotency key was stored before.
@@ -49,6 +50,12 @@ class StatisticsReader(Protocol):
         ...
 
 
+class GoalReader(Protocol):
+    def overlapping(self, start: dt.date, end: dt.date) -> list[GoalProgress]:
+        """Goals whose days overlap [start, end] (both included), by start date and name."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: committed when the block ends normally, rolled back on error."""
 
@@ -63,6 +70,9 @@ class UnitOfWork(Protocol):
 
     @property
     def statistics(self) -> StatisticsReader: ...
+
+    @property
+    def goals(self) -> GoalReader: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

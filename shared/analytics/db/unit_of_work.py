@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
+from analytics.db.goal_reader import SqlGoalReader
 from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
 from analytics.db.statistics_queries import SqlStatisticsReader
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
         self.events = SqlEventStore(self._session)
         self.rejections = SqlRejectionStore(self._session)
         self.statistics = SqlStatisticsReader(self._session)
+        self.goals = SqlGoalReader(self._session)
         return self
 
     def __exit__(
