@@ -41,6 +41,8 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("health", "Health: database reachability and schema version", memory_mb=256),
     ApiFunction("docs", "The OpenAPI document of the whole API and Swagger UI", memory_mb=512),
     ApiFunction("charts", "Chart data: line, area, bar, pie and heatmap"),
+    ApiFunction("reports", "Reports: generate, list, get, delete, download, e-mail, schedule"),
+    ApiFunction("jobs", "Scheduled jobs: create, list, get, update, delete, trigger, statistics"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
 )
 
@@ -59,6 +61,8 @@ def _group(prefix: str, function: str) -> list[Route]:
 ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/metrics", "metrics"),
     *_group("/api/v1/events", "events"),
+    *_group("/api/v1/reports", "reports"),
+    *_group("/api/v1/jobs", "jobs"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/health", "health", Access.READ),

@@ -18,6 +18,7 @@ class Action(StrEnum):
     READ = "read"
     INGEST = "ingest"  # create metrics and events
     DELETE = "delete"
+    REPORT = "report"  # generate, e-mail, schedule and delete reports
     ADMINISTER = "administer"  # operational views such as ingest rejections
 
 
@@ -25,6 +26,7 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.READ: frozenset(Role),
     Action.INGEST: frozenset({Role.SERVICE, Role.ANALYST, Role.ADMIN}),
     Action.DELETE: frozenset({Role.ADMIN}),
+    Action.REPORT: frozenset({Role.ANALYST, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 

@@ -105,6 +105,13 @@ class JobStatus(StrEnum):
     PENDING = "pending"
 
 
+class RunTrigger(StrEnum):
+    """What started a run of a scheduled job."""
+
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+
+
 class Role(StrEnum):
     VIEWER = "viewer"
     ANALYST = "analyst"

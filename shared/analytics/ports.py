@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
+from analytics.report_ports import JobStore, ReportStore
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
@@ -73,6 +74,12 @@ class UnitOfWork(Protocol):
 
     @property
     def goals(self) -> GoalReader: ...
+
+    @property
+    def reports(self) -> ReportStore: ...
+
+    @property
+    def jobs(self) -> JobStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

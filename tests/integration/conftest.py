@@ -16,6 +16,7 @@ from analytics.db.migrate import upgrade_to_head
 from analytics.db.models import Base
 from analytics.services import statistics as statistics_service
 from tests.conftest import reset_caches
+from tests.integration.aws import aws  # noqa: F401 (a fixture: moto with the stack's resources)
 
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
 

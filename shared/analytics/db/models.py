@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Double,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -36,6 +37,7 @@ from analytics.enums import (
     ReportFormat,
     ReportStatus,
     ReportType,
+    RunTrigger,
     ServiceName,
     SiblingService,
     SyncStatus,
@@ -331,3 +333,24 @@ class ScheduledJob(Base):
     updated_at: Mapped[dt.datetime] = updated_at()
 
     __table_args__ = (Index("ix_scheduled_jobs_type_active", "job_type", "is_active"),)
+
+
+class JobRun(Base):
+    __tablename__ = "job_runs"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("scheduled_jobs.id", ondelete="CASCADE")
+    )
+    trigger: Mapped[RunTrigger] = mapped_column(pg_enum(RunTrigger, "job_run_trigger_enum"))
+    status: Mapped[JobStatus] = mapped_column(
+        pg_enum(JobStatus, "job_status_enum"), server_default=JobStatus.PENDING.value
+    )
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[dt.datetime] = created_at()
+
+    __table_args__ = (Index("ix_job_runs_job_id_created_at", "job_id", "created_at"),)

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
 from analytics.db.goal_reader import SqlGoalReader
+from analytics.db.job_store import SqlJobStore
 from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
+from analytics.db.report_store import SqlReportStore
 from analytics.db.statistics_queries import SqlStatisticsReader
 from analytics.errors import Unavailable
 
@@ -43,6 +45,8 @@ class SqlUnitOfWork:
         self.rejections = SqlRejectionStore(self._session)
         self.statistics = SqlStatisticsReader(self._session)
         self.goals = SqlGoalReader(self._session)
+        self.reports = SqlReportStore(self._session)
+        self.jobs = SqlJobStore(self._session)
         return self
 
     def __exit__(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from analytics.errors import InvalidRequest
+from analytics.errors import DomainError, InvalidRequest
 from analytics.settings import get_settings
 
 SYNC_LOG_RETENTION_DAYS = 365  # spec/001: sync logs are kept for one year
@@ -26,7 +26,26 @@ def retention() -> BaseModel:
     )
 
 
-TASKS: dict[str, Callable[[], BaseModel]] = {"retention": retention}
+class NotAvailableYet(DomainError):
+    """A task whose domain this version of the service does not have yet."""
+
+
+def data_sync() -> BaseModel:
+    raise NotAvailableYet(
+        "data sync is not available yet: pulling records from sibling services is not part of this version; "
+        "they can push metrics to the ingest queue meanwhile"
+    )
+
+
+def goal_update() -> BaseModel:
+    raise NotAvailableYet("goal updates are not available yet: KPI goals are not part of this version")
+
+
+TASKS: dict[str, Callable[[], BaseModel]] = {
+    "retention": retention,
+    "data_sync": data_sync,
+    "goal_update": goal_update,
+}
 
 
 def run_task(name: str) -> BaseModel:

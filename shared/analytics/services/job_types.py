@@ -1,0 +1,44 @@
+"""What a run of each job type does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from analytics.enums import JobType
+from analytics.errors import InvalidRequest
+from analytics.ports import UnitOfWork
+from analytics.report_ports import Mailer, ReportFiles
+from analytics.schemas.jobs import JobResponse
+from analytics.services.jobs import JobRunner
+from analytics.services.reports import run_report_job
+from analytics.services.scheduled_tasks import TASKS, run_task
+
+# Job types that run the built-in task of the same name.
+TASK_OF_TYPE = {JobType.DATA_SYNC: "data_sync", JobType.GOAL_UPDATE: "goal_update"}
+
+
+def job_runner(
+    unit_of_work: Callable[[], UnitOfWork],
+    files: Callable[[], ReportFiles],
+    mailer: Callable[[], Mailer],
+    clock: Callable[[], dt.datetime],
+) -> JobRunner:
+    """Adapters are built only by the job types that use them."""
+    from analytics.settings import get_settings
+
+    def run(job: JobResponse, config: dict[str, Any]) -> dict[str, Any]:
+        if job.job_type is JobType.REPORT_GENERATION:
+            return run_report_job(unit_of_work, files(), mailer(), job, config, get_settings(), clock())
+        if job.job_type is JobType.CUSTOM:
+            task = config.get("task")
+            if not isinstance(task, str):
+                known = ", ".join(TASKS)
+                raise InvalidRequest(
+                    f"a custom job runs the built-in task named by `task` in its config: {known}"
+                )
+            return run_task(task).model_dump(mode="json")
+        return run_task(TASK_OF_TYPE[job.job_type]).model_dump(mode="json")
+
+    return run

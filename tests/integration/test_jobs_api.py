@@ -1,0 +1,205 @@
+"""Scheduled jobs in-process: the API keeps EventBridge rules in step; the scheduler runs and records runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from analytics.cron import CronSchedule
+from functions.jobs import handler as jobs_handler
+from functions.jobs.handler import lambda_handler as jobs_api
+from functions.reports.handler import lambda_handler as reports_api
+from functions.scheduler.handler import lambda_handler as scheduler
+from tests.integration.aws import SCHEDULER_ARN, Aws
+from tests.integration.conftest import Invoke, LambdaContext, load_event
+
+RULE_PREFIX = "analytics-job-"
+
+
+class InlineLauncher:
+    """Lambda's asynchronous invoke of the scheduler, done at once in this process (moto runs no Lambda
+    code without Docker; the end-to-end test goes through the local runner's Lambda endpoint)."""
+
+    def launch(self, job_id: uuid.UUID, run_id: uuid.UUID) -> None:
+        scheduler({"job_id": str(job_id), "run_id": str(run_id)}, LambdaContext())
+
+
+@pytest.fixture
+def inline_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs_handler, "job_launcher", InlineLauncher)
+
+
+def create(invoke: Invoke, **fields: Any) -> Any:
+    body = {
+        "name": "Nightly retention",
+        "job_type": "custom",
+        "schedule": "0 0 * * *",
+        "config": {"task": "retention"},
+    }
+    return invoke(jobs_api, load_event("jobs_create", body={**body, **fields}))
+
+
+def job_path(job_id: str, suffix: str = "") -> str:
+    return f"/api/v1/jobs/{job_id}{suffix}"
+
+
+def test_creating_a_job_creates_its_eventbridge_rule(invoke: Invoke, aws: Aws) -> None:
+    before = dt.datetime.now(dt.UTC)
+
+    result = create(invoke)
+
+    assert result.status == 201, result.body
+    job = result.body
+    assert job["rule_schedule"] == "cron(0 0 * * ? *)"
+    assert dt.datetime.fromisoformat(job["next_run_at"]) == CronSchedule.parse("0 0 * * *").next_run(before)
+    rule = aws.rule(RULE_PREFIX + job["id"])
+    assert rule["ScheduleExpression"] == "cron(0 0 * * ? *)" and rule["State"] == "ENABLED"
+    (target,) = rule["Targets"]
+    assert target["Arn"] == SCHEDULER_ARN and target["Input"] == f'{{"job_id": "{job["id"]}"}}'
+
+
+@pytest.mark.parametrize(
+    ("schedule", "problem"),
+    [
+        ("0 0 * *", "expected 5"),
+        ("61 * * * *", "minute 61 is out of range 0-59"),
+        ("0 9 1 * MON", "day"),
+    ],
+)
+def test_a_bad_cron_is_a_400_naming_the_problem(
+    invoke: Invoke, aws: Aws, schedule: str, problem: str
+) -> None:
+    result = create(invoke, schedule=schedule)
+
+    assert result.status == 400
+    assert problem in result.body["detail"]
+    assert invoke(jobs_api, load_event("jobs_list")).body["total"] == 0
+
+
+def test_pausing_disables_the_rule_and_changing_the_schedule_moves_it(invoke: Invoke, aws: Aws) -> None:
+    job_id = create(invoke).body["id"]
+
+    paused = invoke(jobs_api, load_event("jobs_update", path=job_path(job_id), body={"is_active": False}))
+    assert paused.status == 200 and paused.body["next_run_at"] is None
+    assert aws.rule(RULE_PREFIX + job_id)["State"] == "DISABLED"
+
+    moved = invoke(
+        jobs_api,
+        load_event("jobs_update", path=job_path(job_id), body={"schedule": "30 6 * * 1", "is_active": True}),
+    )
+    assert moved.status == 200, moved.body
+    rule = aws.rule(RULE_PREFIX + job_id)
+    assert rule["State"] == "ENABLED" and rule["ScheduleExpression"] == "cron(30 6 ? * MON *)"
+    assert moved.body["rule_schedule"] == "cron(30 6 ? * MON *)"
+
+
+def test_deleting_a_job_deletes_its_rule(invoke: Invoke, aws: Aws) -> None:
+    job_id = create(invoke).body["id"]
+
+    assert invoke(jobs_api, load_event("jobs_delete", path=job_path(job_id))).status == 204
+
+    with pytest.raises(ClientError, match="ResourceNotFound"):
+        aws.rule(RULE_PREFIX + job_id)
+    assert invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id))).status == 404
+
+
+def test_triggering_runs_the_job_and_updates_its_statistics(
+    invoke: Invoke, aws: Aws, inline_launcher: None
+) -> None:
+    job_id = create(invoke).body["id"]
+
+    run = invoke(jobs_api, load_event("jobs_trigger", path=job_path(job_id, "/trigger"), body={}))
+
+    assert run.status == 202 and run.body["trigger"] == "manual"
+    stats = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/statistics"))).body
+    assert stats["run_count"] == 1 and stats["success_count"] == 1 and stats["success_rate"] == 100.0
+    (recent,) = stats["recent_runs"]
+    assert recent["status"] == "success" and recent["result"]["cutoff"]
+    assert recent["duration_seconds"] >= 0 and stats["last_status"] == "success"
+
+
+def test_a_trigger_may_override_the_config_for_one_run(
+    invoke: Invoke, aws: Aws, inline_launcher: None
+) -> None:
+    job_id = create(invoke).body["id"]
+
+    invoke(
+        jobs_api,
+        load_event("jobs_trigger", path=job_path(job_id, "/trigger"), body={"config": {"task": "nope"}}),
+    )
+
+    stats = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/statistics"))).body
+    assert stats["failure_count"] == 1 and stats["success_rate"] == 0.0
+    assert "unknown task 'nope'" in stats["recent_runs"][0]["error"]
+    assert invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id))).body["config"] == {
+        "task": "retention"
+    }
+
+
+def test_job_types_of_later_versions_fail_their_run_with_a_clear_message(
+    invoke: Invoke, aws: Aws, inline_launcher: None
+) -> None:
+    job_id = create(invoke, job_type="data_sync", config={"services": ["all"]}).body["id"]
+
+    invoke(jobs_api, load_event("jobs_trigger", path=job_path(job_id, "/trigger"), body={}))
+
+    runs = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/runs"))).body
+    (run,) = runs["items"]
+    assert run["status"] == "failed" and "data sync is not available yet" in run["error"]
+
+
+def test_a_rule_firing_runs_an_active_job_and_skips_a_paused_one(invoke: Invoke, aws: Aws) -> None:
+    job_id = create(invoke).body["id"]
+
+    fired = scheduler({"job_id": job_id}, LambdaContext())
+    assert fired["run"]["status"] == "success" and fired["run"]["trigger"] == "schedule"
+
+    invoke(jobs_api, load_event("jobs_update", path=job_path(job_id), body={"is_active": False}))
+    assert scheduler({"job_id": job_id}, LambdaContext())["run"] is None
+    assert (
+        invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/statistics"))).body[
+            "run_count"
+        ]
+        == 1
+    )
+
+
+def test_jobs_are_managed_by_admins(invoke: Invoke, aws: Aws) -> None:
+    body = {"name": "x", "job_type": "custom", "schedule": "0 0 * * *"}
+    assert invoke(jobs_api, load_event("jobs_create", body=body, role="analyst")).status == 403
+    assert invoke(jobs_api, load_event("jobs_create", body=body, role=None)).status == 401
+
+
+def test_a_scheduled_report_is_rendered_and_emailed_when_its_rule_fires(invoke: Invoke, aws: Aws) -> None:
+    schedule = {
+        "name": "Board report",
+        "report_type": "monthly",
+        "format": "csv",
+        "parameters": {"month": "2025-12"},
+        "schedule": "0 6 1 * *",
+        "email_recipients": ["board@example.org"],
+    }
+    job = invoke(reports_api, load_event("reports_schedule", body=schedule))
+    assert job.status == 201, job.body
+    assert job.body["job_type"] == "report_generation"
+    assert aws.rule(RULE_PREFIX + job.body["id"])["ScheduleExpression"] == "cron(0 6 1 * ? *)"
+
+    fired = scheduler({"job_id": job.body["id"]}, LambdaContext())
+
+    assert fired["run"]["status"] == "success", fired
+    reports = invoke(reports_api, load_event("reports_list", query={"scheduled": "true"})).body["items"]
+    (report,) = reports
+    assert report["status"] == "completed" and report["schedule_config"]["job_id"] == job.body["id"]
+    assert report["created_by"] == "analyst-1" and report["email_recipients"] == ["board@example.org"]
+    (sent,) = aws.sent_emails()
+    assert "board-report.csv" in sent.raw_data
+
+
+def test_a_scheduled_report_with_a_bad_recipient_is_a_422(invoke: Invoke, aws: Aws) -> None:
+    schedule = {"name": "R", "report_type": "daily", "schedule": "0 6 * * *", "email_recipients": ["nobody"]}
+
+    assert invoke(reports_api, load_event("reports_schedule", body=schedule)).status == 422
