@@ -80,7 +80,10 @@ class Settings(BaseSettings):
 
     # Reports: download links, e-mail, and the EventBridge rules of scheduled jobs.
     REPORT_DOWNLOAD_URL_EXPIRY_SECONDS: int = Field(
-        900, ge=1, le=604800, description="Lifetime of the presigned URL GET /reports/{id}/download redirects to"
+        900,
+        ge=1,
+        le=604800,
+        description="Lifetime of the presigned URL GET /reports/{id}/download redirects to",
     )
     REPORT_EMAIL_LINK_EXPIRY_SECONDS: int = Field(
         86400,
