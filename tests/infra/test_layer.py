@@ -5,13 +5,20 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from analytics_infra import layer
-from analytics_infra.constants import DOMAIN_PACKAGE_DIR, LAYER_BUILD_SCRIPT, PYTHON_VERSION
+from analytics_infra.constants import (
+    DOMAIN_PACKAGE_DIR,
+    LAYER_BUILD_SCRIPT,
+    LAYER_REQUIREMENTS,
+    PYTHON_VERSION,
+    REPO_ROOT,
+)
 from tests.infra.conftest import Synth
 
 
@@ -88,3 +95,18 @@ def test_the_layer_is_rebuilt_when_the_domain_code_changes(
     assert layer.layer_source_hash() == before
     (package / "settings.py").write_text("# changed\n", encoding="utf-8")
     assert layer.layer_source_hash() != before
+
+
+def test_the_layer_requires_what_the_package_requires_with_the_same_bounds() -> None:
+    # Given the domain package's dependencies (pyproject.toml) and the layer's requirements
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    declared = set(pyproject["project"]["dependencies"])
+    required = {
+        line.strip()
+        for line in LAYER_REQUIREMENTS.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    # Then the layer lists each of them with the same bounds, but the SDK the Lambda runtime provides
+    runtime_provided = {requirement for requirement in declared if requirement.startswith("boto3")}
+    assert required == declared - runtime_provided
+    assert {"reportlab>=4.2", "email-validator>=2.1"} <= required
