@@ -45,6 +45,9 @@ MIGRATE_TIMEOUT = Duration.minutes(10)
 # The docs function merges the schemas of its siblings, so its asset is the whole functions folder.
 DOCS_FUNCTION = "docs"
 DOCS_HANDLER = "docs.handler.lambda_handler"
+# The API functions (routes.py) that get reports' and jobs' resources on top of the database.
+REPORTS_API_FUNCTION = "reports"
+JOBS_API_FUNCTION = "jobs"
 # API functions that never touch the database get neither its address nor its credentials.
 FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION})
 
@@ -76,11 +79,38 @@ INGEST_VISIBILITY_TIMEOUT = Duration.seconds(
 )
 INGEST_DLQ_RETENTION = Duration.days(14)
 
-# The scheduler runs the scheduled tasks of timetable.py: partition maintenance and pruning today,
-# syncs with sibling services and report runs later, which may take minutes each.
+# The scheduler runs the scheduled tasks of timetable.py (partition maintenance and pruning, syncs
+# with sibling services, goal updates) and the jobs users schedule, which may take minutes each.
+# Report jobs render PDF and Excel files in the scheduler itself, as CPU-bound as the report worker,
+# so it gets the worker's memory (Lambda's CPU share scales with memory).
 SCHEDULER_FUNCTION = "scheduler"
-SCHEDULER_MEMORY_MB = 512
+SCHEDULER_MEMORY_MB = 1024
 SCHEDULER_TIMEOUT = Duration.minutes(5)
+# Jobs' EventBridge rules are made at run time by the reports and jobs functions, on the default bus,
+# named this prefix plus the job's UUID (the functions read it as JOB_RULE_PREFIX; rule names hold 64
+# characters, a UUID 36). The functions' IAM policies and the scheduler's invoke permission cover
+# exactly the rules with this prefix.
+JOB_RULE_PREFIX = "analytics-job-"
+
+# The report worker renders one requested report (PDF with charts, or Excel) and uploads it. Rendering
+# is single-threaded pure-Python CPU work, and Lambda's CPU share scales with memory (a whole vCPU at
+# 1,769 MB): 1,024 MB gives it over half a vCPU, twice the API functions' share, at a modest cost per
+# report. A large report over years of data may still take minutes.
+REPORT_WORKER_FUNCTION = "report_worker"
+REPORT_WORKER_MEMORY_MB = 1024
+REPORT_WORKER_TIMEOUT = Duration.minutes(5)
+# One report per invocation: each gets the whole timeout, and a failure retries only that report.
+# Reports run side by side up to the concurrency cap, which keeps their heavy queries from taking the
+# proxy's connections and the cluster's few ACUs from the API and the ingest consumer.
+REPORT_WORKER_BATCH_SIZE = 1
+REPORT_WORKER_MAX_CONCURRENCY = 2  # SQS event sources accept 2 to 1,000
+# Reports queue: six worker timeouts, as for the ingest queue (no batching window to add here).
+REPORTS_VISIBILITY_TIMEOUT_FACTOR = 6
+REPORTS_VISIBILITY_TIMEOUT = Duration.seconds(
+    REPORTS_VISIBILITY_TIMEOUT_FACTOR * REPORT_WORKER_TIMEOUT.to_seconds()
+)
+# A request that failed every delivery waits this long for a person to fix the cause and redrive it.
+REPORTS_DLQ_RETENTION = Duration.days(14)
 
 # Alarms: the dead-letter queue's depth is sampled over this period.
 DLQ_ALARM_PERIOD = Duration.minutes(5)

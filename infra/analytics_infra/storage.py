@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_s3
+from aws_cdk import Duration, aws_iam, aws_s3
 from constructs import Construct
 
 from analytics_infra import resources
-from analytics_infra.nag import acknowledge
+from analytics_infra.function import AnalyticsFunction
+from analytics_infra.nag import acknowledge, resource_finding
+
+# Uploading a rendered report (one PutObject: reports are rendered in memory).
+WRITE_ACTIONS = ["s3:PutObject"]
+# Deleting a report's file with the report (the bucket is unversioned, so the object is gone).
+DELETE_ACTIONS = ["s3:DeleteObject"]
+# Reading a report, or presigning a GET for it (a presigned URL carries the signer's permissions).
+READ_ACTIONS = ["s3:GetObject"]
+# With ListBucket a missing report answers 404 (NoSuchKey) rather than 403.
+LIST_ACTIONS = ["s3:ListBucket"]
 
 
 class ReportsStorage(Construct):
@@ -38,3 +48,35 @@ class ReportsStorage(Construct):
     @property
     def environment(self) -> dict[str, str]:
         return {"REPORTS_BUCKET": self.bucket.bucket_name}
+
+    def grant_write_reports(self, function: AnalyticsFunction) -> None:
+        """Lets the function upload reports (and nothing else: no ACLs, tags or retention)."""
+        aws_iam.Grant.add_to_principal(
+            grantee=function.role, actions=WRITE_ACTIONS, resource_arns=[self.bucket.arn_for_objects("*")]
+        )
+        self._acknowledge_object_keys(function)
+
+    def grant_delete_reports(self, function: AnalyticsFunction) -> None:
+        """Lets the function delete report files."""
+        aws_iam.Grant.add_to_principal(
+            grantee=function.role, actions=DELETE_ACTIONS, resource_arns=[self.bucket.arn_for_objects("*")]
+        )
+        self._acknowledge_object_keys(function)
+
+    def grant_read_reports(self, function: AnalyticsFunction) -> None:
+        """Lets the function read reports and presign downloads of them."""
+        aws_iam.Grant.add_to_principal(
+            grantee=function.role, actions=READ_ACTIONS, resource_arns=[self.bucket.arn_for_objects("*")]
+        )
+        aws_iam.Grant.add_to_principal(
+            grantee=function.role, actions=LIST_ACTIONS, resource_arns=[self.bucket.bucket_arn]
+        )
+        self._acknowledge_object_keys(function)
+
+    def _acknowledge_object_keys(self, function: AnalyticsFunction) -> None:
+        acknowledge(
+            function.role,
+            f"AwsSolutions-IAM5[{resource_finding(self, self.bucket.arn_for_objects('*'))}]",
+            "Every report is a new object whose key is made at run time from the report's id, so the "
+            "grant covers the objects of the reports bucket, and no other bucket.",
+        )

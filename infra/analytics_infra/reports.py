@@ -1,0 +1,90 @@
+"""Report generation: the reports queue (with its dead-letter queue) and the worker that renders."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_lambda_event_sources, aws_sqs
+from constructs import Construct
+
+from analytics_infra import resources
+from analytics_infra.constants import (
+    REPORT_WORKER_BATCH_SIZE,
+    REPORT_WORKER_FUNCTION,
+    REPORT_WORKER_MAX_CONCURRENCY,
+    REPORT_WORKER_MEMORY_MB,
+    REPORT_WORKER_TIMEOUT,
+    REPORTS_DLQ_RETENTION,
+    REPORTS_VISIBILITY_TIMEOUT,
+)
+from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
+from analytics_infra.nag import acknowledge
+from analytics_infra.storage import ReportsStorage
+
+
+class ReportGeneration(Construct):
+    """`POST /reports/generate` records a report and puts `{"report_id": ...}` on the queue; the worker
+    renders it, uploads it to the reports bucket and reports the messages it could not handle, so only
+    those are received again. After the redrive limit a request moves to the dead-letter queue, which
+    is for people to inspect and redrive, not for any function.
+
+    Construct ids are the logical names the local runner uses for the same queues.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: FunctionPlatform,
+        storage: ReportsStorage,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dlq = aws_sqs.Queue(
+            self,
+            resources.REPORTS_DLQ,
+            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=REPORTS_DLQ_RETENTION,
+        )
+        acknowledge(
+            self.dlq,
+            "AwsSolutions-SQS3",
+            "This is the reports queue's dead-letter queue; a queue behind it would only move the problem.",
+        )
+        self.queue = aws_sqs.Queue(
+            self,
+            resources.REPORTS_QUEUE,
+            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=REPORTS_VISIBILITY_TIMEOUT,
+            dead_letter_queue=aws_sqs.DeadLetterQueue(
+                queue=self.dlq, max_receive_count=resources.REPORTS_MAX_RECEIVES
+            ),
+        )
+
+        self.worker = AnalyticsFunction(
+            self,
+            REPORT_WORKER_FUNCTION,
+            platform=platform,
+            description="Report worker: renders the requested reports and uploads them to the bucket",
+            code=function_code(REPORT_WORKER_FUNCTION),
+            memory_mb=REPORT_WORKER_MEMORY_MB,
+            timeout=REPORT_WORKER_TIMEOUT,
+        )
+        self.event_source = aws_lambda_event_sources.SqsEventSource(
+            self.queue,
+            batch_size=REPORT_WORKER_BATCH_SIZE,
+            max_concurrency=REPORT_WORKER_MAX_CONCURRENCY,
+            report_batch_item_failures=True,
+        )
+        self.worker.function.add_event_source(self.event_source)
+        storage.grant_write_reports(self.worker)
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {"REPORTS_QUEUE_URL": self.queue.queue_url}
+
+    def allow_requests(self, function: AnalyticsFunction) -> None:
+        """Lets the function put report requests on the queue, and tells it the queue's URL."""
+        self.queue.grant_send_messages(function.role)
+        for name, value in self.environment.items():
+            function.function.add_environment(name, value)
