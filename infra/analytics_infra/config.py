@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from constructs import Node
 
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no"}
+# One address, no display name: it becomes part of an SES identity ARN in the functions' policies.
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _as_bool(name: str, value: object) -> bool:
@@ -21,10 +24,22 @@ def _as_bool(name: str, value: object) -> bool:
 
 
 def _as_positive_int(name: str, value: object) -> int:
-    number = int(str(value))
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ValueError(f"context {name} must be a positive whole number, got {value!r}") from None
     if number < 1:
         raise ValueError(f"context {name} must be a positive whole number, got {value!r}")
     return number
+
+
+def _as_email_address(name: str, value: object) -> str:
+    address = str(value).strip()
+    if not EMAIL_ADDRESS.fullmatch(address):
+        raise ValueError(
+            f"context {name} must be one e-mail address such as reports@example.org, got {value!r}"
+        )
+    return address
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,10 @@ class StackConfig:
     deletion_protection: bool = True
     reports_expiry_days: int = 30
     log_level: str = "INFO"
+    # The From address of report e-mails; SES must have it (or its domain) verified.
+    reports_email_sender: str = "reports@example.org"
+    # How often the scheduler pulls from the sibling services (spec/000's SYNC_INTERVAL_MINUTES).
+    sync_interval_minutes: int = 60
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -58,4 +77,10 @@ class StackConfig:
                 "reportsExpiryDays", get("reportsExpiryDays", defaults.reports_expiry_days)
             ),
             log_level=str(get("logLevel", defaults.log_level)).upper(),
+            reports_email_sender=_as_email_address(
+                "reportsEmailSender", get("reportsEmailSender", defaults.reports_email_sender)
+            ),
+            sync_interval_minutes=_as_positive_int(
+                "syncIntervalMinutes", get("syncIntervalMinutes", defaults.sync_interval_minutes)
+            ),
         )

@@ -24,7 +24,14 @@ class Monitoring(Construct):
     """The topic is encrypted with a key of the stack's own: CloudWatch cannot publish to a topic
     encrypted with the AWS-managed SNS key, whose policy cannot grant it the key."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, ingest_dlq: aws_sqs.IQueue) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        ingest_dlq: aws_sqs.IQueue,
+        reports_dlq: aws_sqs.IQueue,
+    ) -> None:
         super().__init__(scope, construct_id)
         key = aws_kms.Key(
             self,
@@ -63,18 +70,29 @@ class Monitoring(Construct):
                 },
             )
         )
-        self.ingest_dlq_alarm = self._alarm_on_dead_letters(ingest_dlq)
+        self.ingest_dlq_alarm = self._alarm_on_dead_letters(
+            "IngestDeadLettersAlarm",
+            ingest_dlq,
+            "Messages in the ingest dead-letter queue: they failed every delivery. Find the cause in "
+            "the ingest function's logs, then redrive them to the ingest queue.",
+        )
+        self.reports_dlq_alarm = self._alarm_on_dead_letters(
+            "ReportsDeadLettersAlarm",
+            reports_dlq,
+            "Report requests in the reports dead-letter queue: the report worker failed them on every "
+            "delivery, so their reports stay unrendered. Find the cause in the report worker's logs, "
+            "then redrive them to the reports queue.",
+        )
 
-    def _alarm_on_dead_letters(self, queue: aws_sqs.IQueue) -> aws_cloudwatch.Alarm:
-        """Any message in the dead-letter queue is an ingest that failed every retry: it needs a
-        person (fix the cause, then redrive), and it expires from the queue after its retention."""
+    def _alarm_on_dead_letters(
+        self, construct_id: str, queue: aws_sqs.IQueue, description: str
+    ) -> aws_cloudwatch.Alarm:
+        """Any message in a dead-letter queue failed every retry: it needs a person (fix the cause,
+        then redrive), and it expires from the queue after its retention."""
         alarm = aws_cloudwatch.Alarm(
             self,
-            "IngestDeadLettersAlarm",
-            alarm_description=(
-                "Messages in the ingest dead-letter queue: they failed every delivery. Find the cause in "
-                "the ingest function's logs, then redrive them to the ingest queue."
-            ),
+            construct_id,
+            alarm_description=description,
             metric=queue.metric_approximate_number_of_messages_visible(
                 period=DLQ_ALARM_PERIOD, statistic=aws_cloudwatch.Stats.MAXIMUM
             ),

@@ -9,18 +9,21 @@ from constructs import Construct
 
 from analytics_infra.api import Api
 from analytics_infra.config import StackConfig
+from analytics_infra.constants import JOB_RULE_PREFIX, JOBS_API_FUNCTION, REPORTS_API_FUNCTION
 from analytics_infra.database import Database
 from analytics_infra.function import FunctionPlatform
 from analytics_infra.ingest import IngestConsumer
 from analytics_infra.layer import DomainLayer
+from analytics_infra.mail import ReportsMail
 from analytics_infra.messaging import Messaging
 from analytics_infra.migration import Migration
 from analytics_infra.monitoring import Monitoring
 from analytics_infra.network import Network
 from analytics_infra.producers import IngestProducerPolicy
+from analytics_infra.reports import ReportGeneration
 from analytics_infra.schedules import Schedules
 from analytics_infra.storage import ReportsStorage
-from analytics_infra.timetable import SCHEDULED_TASKS
+from analytics_infra.timetable import scheduled_tasks
 
 
 class AnalyticsStack(Stack):
@@ -36,7 +39,8 @@ class AnalyticsStack(Stack):
             deletion_protection=config.deletion_protection,
         )
         self.messaging = Messaging(self, "Messaging")
-        reports = ReportsStorage(self, "Reports", expiry_days=config.reports_expiry_days)
+        self.storage = ReportsStorage(self, "Reports", expiry_days=config.reports_expiry_days)
+        self.mail = ReportsMail(self, "ReportsMail", sender=config.reports_email_sender)
         # Every function gets the names of the queue, the bucket and the bus; only the functions that
         # use one get a grant on it, together with the code that uses it.
         platform = FunctionPlatform(
@@ -45,14 +49,25 @@ class AnalyticsStack(Stack):
             subnets=network.app_subnets,
             log_level=config.log_level,
             database=database,
-            environment={**self.messaging.environment, **reports.environment},
+            environment={**self.messaging.environment, **self.storage.environment},
         )
 
         self.api = Api(self, "Api", config=config, platform=platform)
         self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
         self.producer_policy = IngestProducerPolicy(self, "IngestProducer", queue=self.messaging.ingest_queue)
-        self.schedules = Schedules(self, "Schedules", platform=platform, tasks=SCHEDULED_TASKS)
-        self.monitoring = Monitoring(self, "Monitoring", ingest_dlq=self.messaging.ingest_dlq)
+        self.reports = ReportGeneration(self, "ReportGeneration", platform=platform, storage=self.storage)
+        self.schedules = Schedules(
+            self,
+            "Schedules",
+            platform=platform,
+            tasks=scheduled_tasks(config.sync_interval_minutes),
+            job_rule_prefix=JOB_RULE_PREFIX,
+            environment={"SYNC_INTERVAL_MINUTES": str(config.sync_interval_minutes)},
+        )
+        self._wire_reports_and_jobs()
+        self.monitoring = Monitoring(
+            self, "Monitoring", ingest_dlq=self.messaging.ingest_dlq, reports_dlq=self.reports.dlq
+        )
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
@@ -70,5 +85,26 @@ class AnalyticsStack(Stack):
             value=self.monitoring.alarm_topic.topic_arn,
             description="Subscribe to receive the service's alarms",
         )
-        CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
+        CfnOutput(self, "ReportsBucketName", value=self.storage.bucket.bucket_name)
+        CfnOutput(self, "ReportsQueueUrl", value=self.reports.queue.queue_url)
         CfnOutput(self, "EventBusName", value=self.messaging.event_bus.event_bus_name)
+
+    def _wire_reports_and_jobs(self) -> None:
+        """Who may do what with reports and jobs. The scheduler runs report jobs (render, upload,
+        e-mail a link or the file); the reports API requests, hands out, e-mails and deletes reports
+        and schedules report jobs; the jobs API manages jobs' rules and runs jobs now."""
+        scheduler = self.schedules.scheduler
+        self.storage.grant_write_reports(scheduler)
+        self.storage.grant_read_reports(scheduler)
+        self.mail.allow_sending(scheduler)
+
+        reports_api = self.api.functions[REPORTS_API_FUNCTION]
+        self.reports.allow_requests(reports_api)
+        self.storage.grant_read_reports(reports_api)
+        self.storage.grant_delete_reports(reports_api)
+        self.mail.allow_sending(reports_api)
+        self.schedules.allow_managing_jobs(reports_api)
+
+        jobs_api = self.api.functions[JOBS_API_FUNCTION]
+        self.schedules.allow_managing_jobs(jobs_api)
+        self.schedules.grant_trigger(jobs_api)

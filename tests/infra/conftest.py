@@ -31,6 +31,17 @@ def actions_of(statement: dict[str, Any]) -> list[str]:
     return [action] if isinstance(action, str) else list(action)
 
 
+def resources_of(statement: dict[str, Any]) -> list[Any]:
+    """A policy statement's resources: one, or a list."""
+    resource = statement["Resource"]
+    return list(resource) if isinstance(resource, list) else [resource]
+
+
+def role_of(function: dict[str, Any]) -> str:
+    """The logical id of a function's role, from the function's properties."""
+    return str(function["Role"]["Fn::GetAtt"][0])
+
+
 @dataclass(frozen=True)
 class Synth:
     stack: AnalyticsStack
@@ -57,14 +68,21 @@ class Synth:
 
     def allowed_actions(self, role_id: str, resource: object) -> set[str]:
         """The actions the role's policies allow on exactly this resource (a template reference)."""
-        actions: set[str] = set()
-        for statement in self.role_statements(role_id):
-            resources = (
-                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-            )
-            if statement["Effect"] == "Allow" and resource in resources:
-                actions.update(actions_of(statement))
-        return actions
+        return {
+            action for statement in self.statements_on(role_id, resource) for action in actions_of(statement)
+        }
+
+    def function(self, construct: IConstruct) -> dict[str, Any]:
+        """The properties of a function's CloudFormation resource (of an AnalyticsFunction's `.function`)."""
+        return dict(self.resources("AWS::Lambda::Function")[self.logical_id(construct)]["Properties"])
+
+    def statements_on(self, role_id: str, resource: object) -> list[dict[str, Any]]:
+        """The role's Allow statements that name this resource (a template reference or ARN)."""
+        return [
+            statement
+            for statement in self.role_statements(role_id)
+            if statement["Effect"] == "Allow" and resource in resources_of(statement)
+        ]
 
     def role_actions(self, role_id: str) -> set[str]:
         """The actions the role's policies mention, on any resource."""
@@ -88,4 +106,10 @@ def default_synth() -> Synth:
 @pytest.fixture(scope="session")
 def custom_synth() -> Synth:
     """Every switch flipped, written as `-c name=value` would pass it (strings)."""
-    return synthesize(requireAuthForReads="true", deletionProtection="false", reportsExpiryDays="7")
+    return synthesize(
+        requireAuthForReads="true",
+        deletionProtection="false",
+        reportsExpiryDays="7",
+        reportsEmailSender="analytics@reports.example.net",
+        syncIntervalMinutes="1",
+    )

@@ -10,7 +10,7 @@ from aws_cdk.assertions import Match, Template
 
 from analytics_infra.constants import HANDLER, INGEST_BATCH_SIZE, INGEST_MAX_BATCHING_WINDOW
 from analytics_infra.producers import IngestProducerPolicy
-from tests.infra.conftest import Synth, actions_of
+from tests.infra.conftest import Synth, actions_of, role_of
 
 RECEIVE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
 
@@ -22,10 +22,6 @@ def queue_ref(synth: Synth, queue: aws_sqs.IQueue) -> dict[str, Any]:
 def ingest_function(synth: Synth) -> dict[str, Any]:
     function_id = synth.logical_id(synth.stack.ingest.consumer.function)
     return dict(synth.resources("AWS::Lambda::Function")[function_id]["Properties"])
-
-
-def role_of(properties: dict[str, Any]) -> str:
-    return str(properties["Role"]["Fn::GetAtt"][0])
 
 
 def test_the_ingest_function_runs_the_ingest_handler_with_the_database(default_synth: Synth) -> None:
@@ -61,7 +57,12 @@ def test_the_consumer_reads_large_batches_and_reports_item_failures(default_synt
         },
     )
     assert INGEST_BATCH_SIZE > 10  # more than SQS's own ten per receive is why there is a window
-    default_synth.template.resource_count_is("AWS::Lambda::EventSourceMapping", 1)
+    ingest_queue_mappings = [
+        mapping
+        for mapping in default_synth.resources("AWS::Lambda::EventSourceMapping").values()
+        if mapping["Properties"]["EventSourceArn"] == queue_ref(default_synth, stack.messaging.ingest_queue)
+    ]
+    assert len(ingest_queue_mappings) == 1
 
 
 def test_only_the_ingest_function_may_receive_and_nothing_may_touch_the_dlq(default_synth: Synth) -> None:
@@ -72,12 +73,19 @@ def test_only_the_ingest_function_may_receive_and_nothing_may_touch_the_dlq(defa
     # Then the consumer may receive and delete on the queue, and has nothing on the DLQ
     assert default_synth.allowed_actions(ingest_role, queue) >= RECEIVE_ACTIONS
     assert default_synth.allowed_actions(ingest_role, dlq) == set()
-    # And no other function's role holds any SQS permission at all
+    assert {a for a in default_synth.role_actions(ingest_role) if a.startswith("sqs:")} <= RECEIVE_ACTIONS | {
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+    }
+    # And no other function's role holds any permission on either queue, or SQS on every queue
     functions = default_synth.resources("AWS::Lambda::Function").values()
     other_roles = {role_of(f["Properties"]) for f in functions} - {ingest_role}
     assert len(other_roles) >= len(stack.api.functions)
     for role in other_roles:
-        assert not {action for action in default_synth.role_actions(role) if action.startswith("sqs:")}, role
+        assert default_synth.allowed_actions(role, queue) == set(), role
+        assert default_synth.allowed_actions(role, dlq) == set(), role
+        for statement in default_synth.statements_on(role, "*"):
+            assert not [a for a in actions_of(statement) if a.startswith("sqs:")], role
 
 
 def test_sibling_services_get_a_managed_policy_to_send_and_only_send(default_synth: Synth) -> None:

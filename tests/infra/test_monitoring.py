@@ -1,18 +1,28 @@
-"""Alarms: a message in the ingest dead-letter queue notifies the alarm topic."""
+"""Alarms: a message in the ingest or reports dead-letter queue notifies the alarm topic."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.infra.conftest import Synth, actions_of
 
 
-def test_a_message_in_the_dead_letter_queue_raises_the_alarm(default_synth: Synth) -> None:
+@pytest.mark.parametrize("queue", ["ingest", "reports"])
+def test_a_message_in_a_dead_letter_queue_raises_its_alarm(default_synth: Synth, queue: str) -> None:
+    # Given the ingest or the reports dead-letter queue; Then one message in it raises an alarm that
+    # notifies the topic, and its going away notifies it too.
     stack = default_synth.stack
-    dlq_id = default_synth.logical_id(stack.messaging.ingest_dlq)
+    dlq, dlq_alarm = {
+        "ingest": (stack.messaging.ingest_dlq, stack.monitoring.ingest_dlq_alarm),
+        "reports": (stack.reports.dlq, stack.monitoring.reports_dlq_alarm),
+    }[queue]
+    dlq_id = default_synth.logical_id(dlq)
     topic = {"Ref": default_synth.logical_id(stack.monitoring.alarm_topic)}
-    alarm_id = default_synth.logical_id(stack.monitoring.ingest_dlq_alarm)
+    alarm_id = default_synth.logical_id(dlq_alarm)
     alarm = default_synth.resources("AWS::CloudWatch::Alarm")[alarm_id]["Properties"]
+    assert queue in alarm["AlarmDescription"]
     assert alarm["Namespace"] == "AWS/SQS"
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq_id, "QueueName"]}}]
