@@ -17,6 +17,9 @@ from analytics_infra.routes import API_FUNCTIONS, ApiFunction
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
+# The functions' names locally: `analytics-<folder of functions/>`, in moto's account and region.
+NAME_PREFIX = "analytics-"
+ARN_PREFIX = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:"
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -38,7 +41,7 @@ class LambdaContext:
 
     @property
     def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+        return f"{ARN_PREFIX}{self.function_name}"
 
     @property
     def log_group_name(self) -> str:
@@ -51,6 +54,28 @@ class LambdaContext:
     def get_remaining_time_in_millis(self) -> int:
         elapsed = time.monotonic() - self.started
         return max(0, int((self.timeout_seconds - elapsed) * 1000))
+
+
+def function_arn(name: str) -> str:
+    """The local ARN of `functions/<name>`, as its context reports it: the scheduler's is what the
+    jobs API's rules target (SCHEDULER_FUNCTION_ARN)."""
+    return f"{ARN_PREFIX}{NAME_PREFIX}{name}"
+
+
+def local_function(identifier: str) -> str | None:
+    """The folder of functions/ that a FunctionName or target ARN names, the way Lambda accepts them:
+    `analytics-<name>`, `123456789012:function:analytics-<name>` or the full ARN, each optionally with
+    a version or alias after a colon; None for anything that is not one of the local functions."""
+    name = identifier
+    if identifier.startswith("arn:"):
+        if not identifier.startswith(ARN_PREFIX):
+            return None
+        name = identifier.removeprefix(ARN_PREFIX)
+    elif identifier.startswith(f"{ACCOUNT_ID}:function:"):
+        name = identifier.removeprefix(f"{ACCOUNT_ID}:function:")
+    name = name.split(":", 1)[0]
+    folder = name.removeprefix(NAME_PREFIX)
+    return folder if name.startswith(NAME_PREFIX) and folder.isidentifier() else None
 
 
 class Functions:
@@ -77,7 +102,7 @@ class Functions:
             handler = self._handler(name)
             function = self._settings.get(name, ApiFunction(name, name))
             context = LambdaContext(
-                function_name=f"analytics-{name}",
+                function_name=f"{NAME_PREFIX}{name}",
                 memory_limit_in_mb=function.memory_mb,
                 timeout_seconds=function.timeout_seconds,
             )

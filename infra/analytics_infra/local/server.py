@@ -1,11 +1,12 @@
-"""The HTTP socket in front of the local API, bound to loopback only."""
+"""The HTTP socket in front of the local API (and of the local Lambda Invoke API), bound to loopback
+only."""
 
 from __future__ import annotations
 
 import errno
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 
-from analytics_infra.local.api import LocalApi
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.gateway import HttpRequest, HttpResponse, gateway_response
 
@@ -13,11 +14,15 @@ HOST = "127.0.0.1"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's limit for an HTTP API request
 
 
+class Api(Protocol):
+    def handle(self, request: HttpRequest) -> HttpResponse: ...
+
+
 class LocalHttpServer(ThreadingHTTPServer):
     # Request threads are joined on close, so stopping waits for answers in flight.
     daemon_threads = False
 
-    def __init__(self, port: int, api: LocalApi) -> None:
+    def __init__(self, port: int, api: Api) -> None:
         self.api = api
         super().__init__((HOST, port), _RequestHandler)
 
@@ -26,7 +31,7 @@ class LocalHttpServer(ThreadingHTTPServer):
         return int(self.server_address[1])
 
 
-def bind(port: int, api: LocalApi) -> LocalHttpServer:
+def bind(port: int, api: Api) -> LocalHttpServer:
     """A server listening on 127.0.0.1:`port` (not yet serving); a clear error if the port is taken."""
     try:
         return LocalHttpServer(port, api)
