@@ -1,5 +1,6 @@
-"""The ingest poller against the runner's own moto set-up, with a fake ingest function: which messages
-are deleted, which stay for a retry, and the dead-letter queue after the redrive limit."""
+"""The queue poller draining the ingest queue, against the runner's own moto set-up, with a fake ingest
+function: which messages are deleted, which stay for a retry, and the dead-letter queue after the
+redrive limit."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ import pytest
 
 from analytics_infra import resources
 from analytics_infra.local.aws import CREDENTIALS, REGION, AwsResources, MotoServer, create_resources
+from analytics_infra.local.event_sources import event_sources
 from analytics_infra.local.functions import Functions
-from analytics_infra.local.ingest import IngestPoller
+from analytics_infra.local.queue_poller import EventSource, QueuePoller
 
 Answer = Callable[[dict[str, Any]], Any]
 
 
-class FakeIngest:
-    """Stands in for functions/ingest/handler.py: keeps every event, answers as told."""
+class FakeFunction:
+    """Stands in for a function's handler.py: keeps every event, answers as told."""
 
     def __init__(self, answer: Answer = lambda event: {"batchItemFailures": []}) -> None:
         self.answer = answer
@@ -76,7 +78,7 @@ def moto_endpoint() -> Iterator[str]:
 def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> AwsResources:
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    _reset(moto_endpoint)
+    reset(moto_endpoint)
     return create_resources(moto_endpoint)
 
 
@@ -85,7 +87,7 @@ def sqs(aws: AwsResources) -> Any:
     return boto3.client("sqs", endpoint_url=aws.endpoint_url, region_name=REGION)
 
 
-def _reset(endpoint: str) -> None:
+def reset(endpoint: str) -> None:
     """moto's state is per process: every test starts from the runner's fresh set-up."""
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -123,17 +125,21 @@ def expire_visibility(sqs: Any, queue_url: str, records: list[dict[str, Any]]) -
     time.sleep(0.01)  # moto shows a message again once its visibility time is strictly past
 
 
-def poller(sqs: Any, aws: AwsResources, ingest: FakeIngest, lines: list[str], **options: Any) -> IngestPoller:
-    settings: dict[str, Any] = {"batch_size": 100, "window_seconds": 1.0, "wait_seconds": 0, **options}
-    return IngestPoller(
-        sqs, aws.ingest_queue_url, ingest.functions(), lines.append, log=io.StringIO(), **settings
+def poller(
+    sqs: Any, aws: AwsResources, ingest: FakeFunction, lines: list[str], **options: Any
+) -> QueuePoller:
+    batching: dict[str, Any] = {"batch_size": 100, "window_seconds": 1.0, **options}
+    wait_seconds = batching.pop("wait_seconds", 0)
+    source = EventSource("ingest", aws.ingest_queue_url, **batching)
+    return QueuePoller(
+        sqs, source, ingest.functions(), lines.append, wait_seconds=wait_seconds, log=io.StringIO()
     )
 
 
 def test_a_batch_is_one_event_of_sqs_records(sqs: Any, aws: AwsResources) -> None:
     # Given three messages on the ingest queue
     ids = send(sqs, aws.ingest_queue_url, 3)
-    ingest = FakeIngest()
+    ingest = FakeFunction()
     lines: list[str] = []
 
     # When one batch is drained
@@ -154,7 +160,7 @@ def test_a_batch_is_one_event_of_sqs_records(sqs: Any, aws: AwsResources) -> Non
 def test_failed_messages_stay_and_the_others_are_deleted(sqs: Any, aws: AwsResources) -> None:
     # Given 25 messages and a function reporting two of them as failures
     ids = send(sqs, aws.ingest_queue_url, 25)
-    ingest = FakeIngest(failing({"4", "17"}))
+    ingest = FakeFunction(failing({"4", "17"}))
     lines: list[str] = []
 
     # When one batch is drained
@@ -174,10 +180,10 @@ def test_a_crash_deletes_nothing(sqs: Any, aws: AwsResources) -> None:
     send(sqs, aws.ingest_queue_url, 25)
     log = io.StringIO()
     lines: list[str] = []
-    crashing_poller = IngestPoller(
+    crashing_poller = QueuePoller(
         sqs,
-        aws.ingest_queue_url,
-        FakeIngest(crashing).functions(),
+        EventSource("ingest", aws.ingest_queue_url, batch_size=1000, window_seconds=1.0),
+        FakeFunction(crashing).functions(),
         lines.append,
         wait_seconds=0,
         log=log,
@@ -195,7 +201,7 @@ def test_a_crash_deletes_nothing(sqs: Any, aws: AwsResources) -> None:
 
 def test_an_invalid_response_deletes_nothing(sqs: Any, aws: AwsResources) -> None:
     send(sqs, aws.ingest_queue_url, 5)
-    ingest = FakeIngest(lambda event: {"batchItemFailures": [{"itemIdentifier": "no-such-message"}]})
+    ingest = FakeFunction(lambda event: {"batchItemFailures": [{"itemIdentifier": "no-such-message"}]})
 
     poller(sqs, aws, ingest, []).drain_batch()
 
@@ -204,7 +210,7 @@ def test_an_invalid_response_deletes_nothing(sqs: Any, aws: AwsResources) -> Non
 
 def test_batches_stop_at_the_batch_size(sqs: Any, aws: AwsResources) -> None:
     ids = send(sqs, aws.ingest_queue_url, 25)
-    ingest = FakeIngest()
+    ingest = FakeFunction()
     small = poller(sqs, aws, ingest, [], batch_size=10)
 
     drained = [small.drain_batch() for _ in range(4)]
@@ -216,7 +222,7 @@ def test_batches_stop_at_the_batch_size(sqs: Any, aws: AwsResources) -> None:
 
 
 def test_an_empty_queue_invokes_nothing(sqs: Any, aws: AwsResources) -> None:
-    ingest = FakeIngest()
+    ingest = FakeFunction()
     lines: list[str] = []
 
     assert poller(sqs, aws, ingest, lines).drain_batch() == 0
@@ -227,7 +233,7 @@ def test_an_empty_queue_invokes_nothing(sqs: Any, aws: AwsResources) -> None:
 def test_after_the_redrive_limit_a_failing_message_is_in_the_dlq(sqs: Any, aws: AwsResources) -> None:
     # Given a message the function always reports as failed
     [message_id] = send(sqs, aws.ingest_queue_url, 1)
-    ingest = FakeIngest(failing({"0"}))
+    ingest = FakeFunction(failing({"0"}))
     always_failing = poller(sqs, aws, ingest, [])
 
     # When it is retried whenever its visibility timeout passes
@@ -245,6 +251,13 @@ def test_after_the_redrive_limit_a_failing_message_is_in_the_dlq(sqs: Any, aws: 
     assert [(message["MessageId"], message["Body"]) for message in dead] == [(message_id, "0")]
 
 
+def test_up_drains_the_ingest_queue_in_the_stacks_batches(aws: AwsResources) -> None:
+    ingest = next(source for source in event_sources(aws) if source.queue_url == aws.ingest_queue_url)
+
+    assert (ingest.function, ingest.batch_size) == ("ingest", 1000)
+    assert ingest.window_seconds <= 5
+
+
 def test_local_queue_retries_within_seconds_and_keeps_the_stacks_redrive_limit(
     sqs: Any, aws: AwsResources
 ) -> None:
@@ -256,7 +269,7 @@ def test_local_queue_retries_within_seconds_and_keeps_the_stacks_redrive_limit(
 
 def test_the_thread_drains_what_arrives_and_stops_promptly(sqs: Any, aws: AwsResources) -> None:
     # Given a running poller long-polling an empty queue
-    ingest = FakeIngest()
+    ingest = FakeFunction()
     lines: list[str] = []
     running = poller(sqs, aws, ingest, lines, wait_seconds=1, window_seconds=0)
     running.start()

@@ -18,8 +18,8 @@ from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.environment import LocalEnvironment, local_environment
+from analytics_infra.local.event_sources import INGEST_FUNCTION, draining_queues
 from analytics_infra.local.functions import Functions
-from analytics_infra.local.ingest import INGEST_FUNCTION, draining_ingest_queue
 from analytics_infra.local.server import HOST, bind
 from analytics_infra.local.tokens import load_secret
 
@@ -45,7 +45,7 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         if demo:
             load_demo(functions, get_settings(), progress)
         # Stops before the database and moto do, once the batch in hand is stored.
-        stack.enter_context(draining_ingest_queue(functions, environment.aws, progress))
+        stack.enter_context(draining_queues(functions, environment.aws, progress))
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
         _write_json(endpoints_file, endpoints)
