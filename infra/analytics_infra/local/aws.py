@@ -3,9 +3,13 @@ the names the CDK stack uses."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import socket
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import boto3
@@ -49,26 +53,39 @@ class AwsResources:
 
 class MotoServer:
     """moto's server in a thread of this process, on 127.0.0.1 (a free port unless one is given), with
-    its SQS sped up for backlogs of thousands of messages."""
+    its SQS sped up for backlogs of thousands of messages and S3's expiry of presigned URLs enforced.
+    Built as moto's ThreadedMotoServer builds it, with the middleware around moto's application."""
 
-    def __init__(self, port: int = 0) -> None:
-        from moto.server import ThreadedMotoServer
+    def __init__(self, port: int = 0, *, clock: Callable[[], float] = time.time) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
 
         from analytics_infra.local.moto_sqs import speed_up_sqs
+        from analytics_infra.local.presigned import ExpiredPresignedUrls
 
-        if port:
-            _ensure_free(port)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
         speed_up_sqs()
-        self._server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+        app = ExpiredPresignedUrls(DomainDispatcherApplication(create_backend_app), clock=clock)
+        # werkzeug exits the process when it cannot bind, so it is handed a socket bound here.
+        with _listening(port) as listener:
+            self._server = make_server(
+                HOST, port, app, threaded=True, request_handler=MotoRequestHandler, fd=listener.fileno()
+            )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
 
     def start(self) -> str:
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        return f"http://{host}:{port}"
+        self._thread.start()
+        return f"http://{HOST}:{self._server.port}"
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
 
 
 def create_resources(endpoint_url: str) -> AwsResources:
@@ -94,10 +111,15 @@ def create_resources(endpoint_url: str) -> AwsResources:
     return AwsResources(endpoint_url, queue_url, dlq_url, resources.REPORTS_BUCKET, resources.EVENT_BUS)
 
 
-def _ensure_free(port: int) -> None:
-    # moto's thread would wait forever on a port it cannot bind, so check first.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError as exc:
+def _listening(port: int) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((HOST, port))
+        listener.listen(128)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
             raise LocalRunnerError(f"AWS port {port} is already in use: pick another --aws-port") from exc
+        raise LocalRunnerError(f"cannot listen on {HOST}:{port} for AWS: {exc.strerror}") from exc
+    return listener
