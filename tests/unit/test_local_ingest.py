@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
+from analytics.settings import Settings
 from analytics_infra import resources
 from analytics_infra.local.aws import CREDENTIALS, REGION, AwsResources, MotoServer, create_resources
 from analytics_infra.local.event_sources import event_sources
@@ -79,7 +80,7 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> AwsResources:
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     reset(moto_endpoint)
-    return create_resources(moto_endpoint)
+    return create_resources(moto_endpoint, Settings(), lambda_endpoint_url="http://127.0.0.1:9")
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from analytics_infra.local.up import run_up
 DESCRIPTION = """\
 Runs the Analytics Service on this machine: the real Lambda handlers behind a local API Gateway
 (HTTP API, payload 2.0, with its JWT authorizer), PostgreSQL (embedded unless DATABASE_URL is set)
-and AWS played by moto on 127.0.0.1 (ingest queue and its DLQ, reports bucket, event bus)."""
+and AWS played by moto on 127.0.0.1 (ingest and reports queues with their DLQs, reports bucket, SES,
+event bus), with the SQS event sources and Lambda's Invoke API played around the functions."""
 
 EPILOG = """\
 examples:
@@ -65,9 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         "up",
         help="serve the whole API on 127.0.0.1 until Ctrl+C",
         description="Starts PostgreSQL (unless DATABASE_URL is set) and runs migrations, starts moto with "
-        "the stack's queue, DLQ, bucket and bus, then serves every route of the API and drains the ingest "
-        "queue into the ingest function in batches, as Lambda's SQS event source does. Ctrl+C or SIGTERM "
-        "stops it all; the data stays in the data folder.",
+        "the stack's queues, DLQs, bucket, SES sender, bus and schedule rules, then serves every route of "
+        "the API, drains the ingest queue into the ingest function and the reports queue into the report "
+        "worker in batches, as Lambda's SQS event sources do, and answers Lambda's Invoke API for the "
+        "functions. Ctrl+C or SIGTERM stops it all; the data stays in the data folder.",
     )
     up.add_argument("--port", type=_port, default=8009, help="API port (default 8009, 0 for any free one)")
     up.add_argument("--aws-port", type=_port, default=0, help="moto's port (default: any free one)")
@@ -131,8 +133,9 @@ def _demo(args: argparse.Namespace) -> None:
     # The functions' CloudWatch metrics lines (EMF) would bury the progress; `up` keeps them.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
-    with local_environment(args.data_dir, _stdout):
-        load_demo(Functions(), get_settings(), _stdout)
+    functions = Functions()
+    with local_environment(args.data_dir, _stdout, functions=functions):
+        load_demo(functions, get_settings(), _stdout)
     _stdout(f"done in {time.monotonic() - began:.1f}s")
 
 

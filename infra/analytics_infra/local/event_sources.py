@@ -1,5 +1,5 @@
 """The queues `up` drains and into which function, as the stack's SQS event sources do: the ingest queue
-into the ingest function in large batches."""
+into the ingest function in large batches, the reports queue into the report worker a few at a time."""
 
 from __future__ import annotations
 
@@ -17,10 +17,19 @@ INGEST_FUNCTION = "ingest"
 # about two seconds.
 INGEST_BATCH_SIZE = 1000
 INGEST_WINDOW_SECONDS = 1.0
+# Rendering a report takes a while: small batches, handed over as soon as they arrive.
+REPORT_WORKER_FUNCTION = "report_worker"
+REPORTS_BATCH_SIZE = 2
+REPORTS_WINDOW_SECONDS = 0.0
 
 
 def event_sources(aws: AwsResources) -> tuple[EventSource, ...]:
-    return (EventSource(INGEST_FUNCTION, aws.ingest_queue_url, INGEST_BATCH_SIZE, INGEST_WINDOW_SECONDS),)
+    return (
+        EventSource(INGEST_FUNCTION, aws.ingest_queue_url, INGEST_BATCH_SIZE, INGEST_WINDOW_SECONDS),
+        EventSource(
+            REPORT_WORKER_FUNCTION, aws.reports_queue_url, REPORTS_BATCH_SIZE, REPORTS_WINDOW_SECONDS
+        ),
+    )
 
 
 @contextmanager

@@ -19,7 +19,8 @@ def run_invoke(function: str, event_file: Path, data_dir: Path, *, progress: Cal
     functions = Functions()
     functions.check(function)
     event = read_event(event_file)
-    with local_environment(data_dir, progress), redirect_stdout(sys.stderr):
+    # Logs of Event invocations the function started (awaited on exit) go to stderr too.
+    with redirect_stdout(sys.stderr), local_environment(data_dir, progress, functions=functions):
         result = functions.invoke(function, event)
     print(json.dumps(readable(result), indent=2, default=str))
 

@@ -18,7 +18,7 @@ from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.environment import LocalEnvironment, local_environment
-from analytics_infra.local.event_sources import INGEST_FUNCTION, draining_queues
+from analytics_infra.local.event_sources import INGEST_FUNCTION, REPORT_WORKER_FUNCTION, draining_queues
 from analytics_infra.local.functions import Functions
 from analytics_infra.local.server import HOST, bind
 from analytics_infra.local.tokens import load_secret
@@ -41,10 +41,12 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         stack.callback(progress, "stopped")
         stack.callback(server.server_close)  # if start-up fails
         progress(f"starting the Analytics Service locally (data in {data_dir})")
-        environment = stack.enter_context(local_environment(data_dir, progress, aws_port=aws_port))
+        environment = stack.enter_context(
+            local_environment(data_dir, progress, functions=functions, aws_port=aws_port)
+        )
         if demo:
             load_demo(functions, get_settings(), progress)
-        # Stops before the database and moto do, once the batch in hand is stored.
+        # Stop before the database and moto do, once the batch in hand is stored.
         stack.enter_context(draining_queues(functions, environment.aws, progress))
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
@@ -77,10 +79,16 @@ def _endpoints(port: int, environment: LocalEnvironment) -> dict[str, Any]:
         "openapi_url": f"{api_url}/api/v1/openapi.json",
         "aws_endpoint_url": aws.endpoint_url,
         "aws_region": REGION,
+        "lambda_endpoint_url": aws.lambda_endpoint_url,
         "ingest_queue_url": aws.ingest_queue_url,
         "dlq_url": aws.dlq_url,
+        "reports_queue_url": aws.reports_queue_url,
+        "reports_dlq_url": aws.reports_dlq_url,
         "bucket": aws.bucket,
         "event_bus": aws.event_bus,
+        "email_sender": aws.email_sender,
+        "scheduler_function_arn": aws.scheduler_function_arn,
+        "schedule_rules": list(aws.schedule_rules),
         "database_url": environment.database.url,
         "schema_version": environment.database.schema_version,
     }
@@ -101,13 +109,20 @@ def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, se
         ("AWS endpoint", f"{endpoints['aws_endpoint_url']} (region {REGION}, key testing/testing)"),
         ("Ingest queue", f"{endpoints['ingest_queue_url']} (drained into the {INGEST_FUNCTION} function)"),
         ("Ingest DLQ", endpoints["dlq_url"]),
-        ("Bucket", endpoints["bucket"]),
+        (
+            "Reports queue",
+            f"{endpoints['reports_queue_url']} (drained into the {REPORT_WORKER_FUNCTION} function)",
+        ),
+        ("Reports DLQ", endpoints["reports_dlq_url"]),
+        ("Bucket", f"{endpoints['bucket']} (presigned URLs expire as on S3)"),
+        ("E-mail from", f"{endpoints['email_sender']} (verified in SES)"),
         ("Event bus", endpoints["event_bus"]),
+        ("Lambda", f"{endpoints['lambda_endpoint_url']} (Invoke API of the local functions)"),
         ("Database", endpoints["database_url"]),
         ("Endpoints", str(endpoints_file)),
     ]
     lines = [f"Analytics Service ready in {seconds:.1f}s:"]
-    lines += [f"  {label:<13} {value}" for label, value in rows]
+    lines += [f"  {label:<14} {value}" for label, value in rows]
     lines.append(f"A token: analytics-local token --role admin --data-dir {data_dir}")
     lines.append("Ctrl+C stops everything (the data stays).")
     return "\n".join(lines)
