@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Sequence
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Event
+from analytics.db.paging import page_of
 from analytics.ports import InsertOutcome
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems
@@ -90,8 +91,5 @@ class SqlEventStore:
 
     def find(self, filters: EventFilters, skip: int, limit: int) -> tuple[list[EventResponse], int]:
         where = conditions(filters)
-        total = self._session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
-        rows = self._session.scalars(
-            select(Event).where(*where).order_by(Event.timestamp.desc(), Event.id).offset(skip).limit(limit)
-        )
+        rows, total = page_of(self._session, Event, where, (Event.timestamp.desc(), Event.id), skip, limit)
         return [EventResponse.model_validate(row) for row in rows], total

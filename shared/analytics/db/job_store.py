@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from analytics.cron import CronSchedule
 from analytics.db.models import JobRun, ScheduledJob
+from analytics.db.paging import page_of
 from analytics.enums import JobStatus, RunTrigger
 from analytics.schemas.jobs import JobCreate, JobFilters, JobResponse, JobRunResponse
 
@@ -52,14 +53,8 @@ class SqlJobStore:
 
     def find(self, filters: JobFilters, skip: int, limit: int) -> tuple[list[JobResponse], int]:
         where = conditions(filters)
-        total = self._session.scalar(select(func.count()).select_from(ScheduledJob).where(*where)) or 0
-        rows = self._session.scalars(
-            select(ScheduledJob)
-            .where(*where)
-            .order_by(ScheduledJob.created_at.desc(), ScheduledJob.id)
-            .offset(skip)
-            .limit(limit)
-        )
+        order = (ScheduledJob.created_at.desc(), ScheduledJob.id)
+        rows, total = page_of(self._session, ScheduledJob, where, order, skip, limit)
         return [to_response(row) for row in rows], total
 
     def update(
@@ -130,14 +125,9 @@ class SqlJobStore:
         job.next_run_at = next_run_at if job.is_active else None
 
     def runs(self, job_id: uuid.UUID, skip: int, limit: int) -> tuple[list[JobRunResponse], int]:
-        where = JobRun.job_id == job_id
-        total = self._session.scalar(select(func.count()).select_from(JobRun).where(where)) or 0
-        rows = self._session.scalars(
-            select(JobRun)
-            .where(where)
-            .order_by(JobRun.created_at.desc(), JobRun.id)
-            .offset(skip)
-            .limit(limit)
+        where = [JobRun.job_id == job_id]
+        rows, total = page_of(
+            self._session, JobRun, where, (JobRun.created_at.desc(), JobRun.id), skip, limit
         )
         return [JobRunResponse.model_validate(row) for row in rows], total
 

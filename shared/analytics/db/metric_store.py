@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Sequence
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
 from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Metric
+from analytics.db.paging import page_of
 from analytics.db.rollup_sql import HOUR_OF, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
@@ -197,12 +198,5 @@ class SqlMetricStore:
 
     def find(self, filters: MetricFilters, skip: int, limit: int) -> tuple[list[MetricResponse], int]:
         where = conditions(filters)
-        total = self._session.scalar(select(func.count()).select_from(Metric).where(*where)) or 0
-        rows = self._session.scalars(
-            select(Metric)
-            .where(*where)
-            .order_by(Metric.timestamp.desc(), Metric.id)
-            .offset(skip)
-            .limit(limit)
-        )
+        rows, total = page_of(self._session, Metric, where, (Metric.timestamp.desc(), Metric.id), skip, limit)
         return [to_response(row) for row in rows], total

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from analytics.db.models import IngestRejection
+from analytics.db.paging import page_of
 from analytics.schemas.ingest import Rejection, RejectionFilters, RejectionResponse
 
 
@@ -51,14 +52,6 @@ class SqlRejectionStore:
 
     def find(self, filters: RejectionFilters, skip: int, limit: int) -> tuple[list[RejectionResponse], int]:
         where = conditions(filters)
-        total = self._session.scalar(select(func.count()).select_from(IngestRejection).where(*where)) or 0
-        rows = self._session.scalars(
-            select(IngestRejection)
-            .where(*where)
-            .order_by(
-                IngestRejection.received_at.desc(), IngestRejection.message_id, IngestRejection.position
-            )
-            .offset(skip)
-            .limit(limit)
-        )
+        order = (IngestRejection.received_at.desc(), IngestRejection.message_id, IngestRejection.position)
+        rows, total = page_of(self._session, IngestRejection, where, order, skip, limit)
         return [RejectionResponse.model_validate(row) for row in rows], total

@@ -8,10 +8,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from analytics.db.models import Report
+from analytics.db.paging import page_of
 from analytics.enums import ReportStatus
 from analytics.schemas.reports import ReportCreate, ReportFilters, ReportResponse, StoredReport
 
@@ -85,13 +86,8 @@ class SqlReportStore:
 
     def find(self, filters: ReportFilters, skip: int, limit: int) -> tuple[list[ReportResponse], int]:
         where = conditions(filters)
-        total = self._session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
-        rows = self._session.scalars(
-            select(Report)
-            .where(*where)
-            .order_by(Report.created_at.desc(), Report.id)
-            .offset(skip)
-            .limit(limit)
+        rows, total = page_of(
+            self._session, Report, where, (Report.created_at.desc(), Report.id), skip, limit
         )
         return [to_stored(row).public() for row in rows], total
 
