@@ -19,6 +19,7 @@ from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.environment import LocalEnvironment, local_environment
 from analytics_infra.local.event_sources import INGEST_FUNCTION, REPORT_WORKER_FUNCTION, draining_queues
+from analytics_infra.local.eventbridge_clock import running_clock
 from analytics_infra.local.functions import Functions
 from analytics_infra.local.server import HOST, bind
 from analytics_infra.local.tokens import load_secret
@@ -46,8 +47,9 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         )
         if demo:
             load_demo(functions, get_settings(), progress)
-        # Stop before the database and moto do, once the batch in hand is stored.
+        # Stop before the database and moto do, once the batch or scheduled run in hand is done.
         stack.enter_context(draining_queues(functions, environment.aws, progress))
+        stack.enter_context(running_clock(functions, environment.aws, progress))
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
         _write_json(endpoints_file, endpoints)
@@ -117,6 +119,11 @@ def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, se
         ("Bucket", f"{endpoints['bucket']} (presigned URLs expire as on S3)"),
         ("E-mail from", f"{endpoints['email_sender']} (verified in SES)"),
         ("Event bus", endpoints["event_bus"]),
+        (
+            "Schedules",
+            f"{len(endpoints['schedule_rules'])} built-in rules and the jobs' rules on the default bus, "
+            "fired each UTC minute",
+        ),
         ("Lambda", f"{endpoints['lambda_endpoint_url']} (Invoke API of the local functions)"),
         ("Database", endpoints["database_url"]),
         ("Endpoints", str(endpoints_file)),
