@@ -56,7 +56,7 @@ def test_cli_documents_every_command(capsys: pytest.CaptureFixture[str]) -> None
 
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    for command in ("up", "token", "invoke", "demo"):
+    for command in ("up", "token", "invoke", "demo", "trigger"):
         assert command in help_text
 
 

@@ -17,13 +17,16 @@ from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import Functions, UnknownFunction
 from analytics_infra.local.invoke import run_invoke
 from analytics_infra.local.tokens import build_claims, load_secret, sign
+from analytics_infra.local.trigger import run_trigger
 from analytics_infra.local.up import run_up
+from analytics_infra.timetable import scheduled_tasks
 
 DESCRIPTION = """\
 Runs the Analytics Service on this machine: the real Lambda handlers behind a local API Gateway
 (HTTP API, payload 2.0, with its JWT authorizer), PostgreSQL (embedded unless DATABASE_URL is set)
 and AWS played by moto on 127.0.0.1 (ingest and reports queues with their DLQs, reports bucket, SES,
-event bus), with the SQS event sources and Lambda's Invoke API played around the functions."""
+event bus), with the SQS event sources, EventBridge's schedules and Lambda's Invoke API played around
+the functions."""
 
 EPILOG = """\
 examples:
@@ -32,6 +35,8 @@ examples:
   analytics-local token --role admin      # a bearer token the local API accepts
   analytics-local invoke metrics --event events/metrics_create.json
   analytics-local demo                    # load the demo data without serving
+  analytics-local trigger retention       # run a built-in schedule now, in the running `up`
+  analytics-local trigger analytics-job-<job id>   # run a scheduled job now (its id alone will do)
 
 Everything lives in the data folder (--data-dir, default .local): the database (pgdata/), the
 token signing secret (jwt-secret) and, while `up` runs, endpoints.json with every URL.
@@ -68,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Starts PostgreSQL (unless DATABASE_URL is set) and runs migrations, starts moto with "
         "the stack's queues, DLQs, bucket, SES sender, bus and schedule rules, then serves every route of "
         "the API, drains the ingest queue into the ingest function and the reports queue into the report "
-        "worker in batches, as Lambda's SQS event sources do, and answers Lambda's Invoke API for the "
+        "worker in batches, as Lambda's SQS event sources do, fires the enabled schedule rules of the "
+        "default bus at each UTC minute, as EventBridge does, and answers Lambda's Invoke API for the "
         "functions. Ctrl+C or SIGTERM stops it all; the data stays in the data folder.",
     )
     up.add_argument("--port", type=_port, default=8009, help="API port (default 8009, 0 for any free one)")
@@ -113,7 +119,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_dir(demo)
     demo.set_defaults(command=_demo)
+
+    trigger = commands.add_parser(
+        "trigger",
+        help="fire one schedule rule of the running `up` now and print the result",
+        description="Runs the target of one rule of the running `up` (same data folder) now, as if its "
+        "minute had come: the rule's input is read from its moto and the scheduler runs in it, through "
+        "its Lambda endpoint; the result goes to stdout. Needs `analytics-local up` running.",
+    )
+    trigger.add_argument(
+        "rule",
+        help=f"a built-in rule id ({', '.join(_builtin_rule_ids())}), a rule name "
+        "(analytics-job-<uuid>) or a job's id",
+    )
+    _data_dir(trigger)
+    trigger.set_defaults(command=_trigger)
     return parser
+
+
+def _builtin_rule_ids() -> list[str]:
+    # The ids do not depend on the sync interval.
+    return [task.rule_id for task in scheduled_tasks(sync_interval_minutes=60)]
 
 
 def _up(args: argparse.Namespace) -> None:
@@ -123,6 +149,10 @@ def _up(args: argparse.Namespace) -> None:
 def _token(args: argparse.Namespace) -> None:
     claims = build_claims(Role(args.role), get_settings(), sub=args.sub, expires_in=args.expires_in)
     print(sign(claims, load_secret(args.data_dir)))
+
+
+def _trigger(args: argparse.Namespace) -> None:
+    run_trigger(args.rule, args.data_dir, progress=_stderr)
 
 
 def _invoke(args: argparse.Namespace) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -17,14 +16,13 @@ from analytics_infra.local.api import LocalApi
 from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
+from analytics_infra.local.endpoints import ENDPOINTS_FILE, write_endpoints
 from analytics_infra.local.environment import LocalEnvironment, local_environment
 from analytics_infra.local.event_sources import INGEST_FUNCTION, REPORT_WORKER_FUNCTION, draining_queues
 from analytics_infra.local.eventbridge_clock import running_clock
 from analytics_infra.local.functions import Functions
 from analytics_infra.local.server import HOST, bind
 from analytics_infra.local.tokens import load_secret
-
-ENDPOINTS_FILE = "endpoints.json"
 
 
 def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Callable[[str], None]) -> None:
@@ -52,7 +50,7 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         stack.enter_context(running_clock(functions, environment.aws, progress))
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
-        _write_json(endpoints_file, endpoints)
+        write_endpoints(endpoints_file, endpoints)
         stack.callback(endpoints_file.unlink, missing_ok=True)
         progress(_summary(endpoints, endpoints_file, data_dir, time.monotonic() - began))
         try:
@@ -96,13 +94,6 @@ def _endpoints(port: int, environment: LocalEnvironment) -> dict[str, Any]:
     }
 
 
-def _write_json(path: Path, content: dict[str, Any]) -> None:
-    # Written whole then renamed, so whoever waits for the file never reads half of it.
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
-
-
 def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, seconds: float) -> str:
     rows = [
         ("API", f"{endpoints['api_url']}/api/v1"),
@@ -131,5 +122,6 @@ def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, se
     lines = [f"Analytics Service ready in {seconds:.1f}s:"]
     lines += [f"  {label:<14} {value}" for label, value in rows]
     lines.append(f"A token: analytics-local token --role admin --data-dir {data_dir}")
+    lines.append(f"Run a schedule now: analytics-local trigger retention --data-dir {data_dir}")
     lines.append("Ctrl+C stops everything (the data stays).")
     return "\n".join(lines)
