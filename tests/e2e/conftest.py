@@ -38,6 +38,7 @@ def environment() -> dict[str, str]:
     if CONFIGURED_DATABASE_URL:
         env["DATABASE_URL"] = CONFIGURED_DATABASE_URL
     env["REQUIRE_AUTH_FOR_READS"] = "false"  # the tests read without a token
+    env["REPORT_DOWNLOAD_URL_EXPIRY_SECONDS"] = "8"  # short enough to see a download link expire
     return env
 
 
