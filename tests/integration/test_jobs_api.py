@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -203,3 +204,21 @@ def test_a_scheduled_report_with_a_bad_recipient_is_a_422(invoke: Invoke, aws: A
     schedule = {"name": "R", "report_type": "daily", "schedule": "0 6 * * *", "email_recipients": ["nobody"]}
 
     assert invoke(reports_api, load_event("reports_schedule", body=schedule)).status == 422
+
+
+def test_restoring_rules_writes_every_jobs_rule_again(invoke: Invoke, aws: Aws) -> None:
+    from analytics.services.jobs import restore_rules
+    from analytics.wiring import job_rules, unit_of_work
+
+    active = create(invoke).body["id"]
+    paused = create(invoke, is_active=False).body["id"]
+    events = boto3.client("events", region_name="us-east-1")
+    for job_id in (active, paused):
+        events.remove_targets(Rule=RULE_PREFIX + job_id, Ids=["scheduler"])
+        events.delete_rule(Name=RULE_PREFIX + job_id)
+
+    assert restore_rules(unit_of_work(), job_rules()) == 2
+
+    assert aws.rule(RULE_PREFIX + active)["State"] == "ENABLED"
+    assert aws.rule(RULE_PREFIX + paused)["State"] == "DISABLED"
+    assert aws.rule(RULE_PREFIX + active)["Targets"][0]["Arn"] == SCHEDULER_ARN

@@ -11,7 +11,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from analytics.services.jobs import restore_rules
 from analytics.settings import get_settings
+from analytics.wiring import job_rules, unit_of_work
 from analytics_infra.local.api import LocalApi
 from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
@@ -43,6 +45,8 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         environment = stack.enter_context(
             local_environment(data_dir, progress, functions=functions, aws_port=aws_port)
         )
+        restored = restore_rules(unit_of_work(), job_rules())
+        progress(f"eventbridge: {restored} scheduled job rule(s) restored from the database")
         if demo:
             load_demo(functions, get_settings(), progress)
         # Stop before the database and moto do, once the batch or scheduled run in hand is done.

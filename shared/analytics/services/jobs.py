@@ -28,6 +28,7 @@ from analytics.schemas.jobs import (
 )
 
 RECENT_RUNS = 10
+MAX_JOBS_RESTORED = 10_000
 
 # Runs a job of a type with its config; answers what the run produced, or raises DomainError.
 JobRunner = Callable[[JobResponse, dict[str, Any]], dict[str, Any]]
@@ -178,6 +179,21 @@ def run_job(
             next_run_at=CronSchedule.parse(job.schedule).next_run(finished),
         )
         return uow.jobs.get_run(run.id)
+
+
+def restore_rules(uow: UnitOfWork, rules: JobRules) -> int:
+    """Writes every job's rule again, as its row says; answers how many. For an EventBridge that lost
+    them (the local runner's, which lives in memory while the jobs stay in the database)."""
+    with uow:
+        jobs, _ = uow.jobs.find(JobFilters(), 0, MAX_JOBS_RESTORED)
+        for job in jobs:
+            rules.put(
+                job.id,
+                schedule_expression=job.rule_schedule,
+                enabled=job.is_active,
+                description=describe(job),
+            )
+    return len(jobs)
 
 
 def _existing(uow: UnitOfWork, job_id: uuid.UUID) -> JobResponse:
