@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import aws_events, aws_sqs
+from aws_cdk import aws_events
 from constructs import Construct
 
 from analytics_infra import resources
 from analytics_infra.constants import INGEST_DLQ_RETENTION, INGEST_VISIBILITY_TIMEOUT
-from analytics_infra.nag import acknowledge
+from analytics_infra.queues import queue_with_dead_letters
 
 
 class Messaging(Construct):
@@ -15,27 +15,14 @@ class Messaging(Construct):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.ingest_dlq = aws_sqs.Queue(
+        self.ingest_queue, self.ingest_dlq = queue_with_dead_letters(
             self,
-            resources.INGEST_DLQ,
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=INGEST_DLQ_RETENTION,
-        )
-        acknowledge(
-            self.ingest_dlq,
-            "AwsSolutions-SQS3",
-            "This is the ingest queue's dead-letter queue; a queue behind it would only move the problem.",
-        )
-        self.ingest_queue = aws_sqs.Queue(
-            self,
-            resources.INGEST_QUEUE,
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
+            queue_id=resources.INGEST_QUEUE,
+            dlq_id=resources.INGEST_DLQ,
             visibility_timeout=INGEST_VISIBILITY_TIMEOUT,
-            dead_letter_queue=aws_sqs.DeadLetterQueue(
-                queue=self.ingest_dlq, max_receive_count=resources.INGEST_MAX_RECEIVES
-            ),
+            max_receives=resources.INGEST_MAX_RECEIVES,
+            dlq_retention=INGEST_DLQ_RETENTION,
+            purpose="ingest",
         )
         self.event_bus = aws_events.EventBus(self, resources.EVENT_BUS)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import aws_lambda_event_sources, aws_sqs
+from aws_cdk import aws_lambda_event_sources
 from constructs import Construct
 
 from analytics_infra import resources
@@ -16,7 +16,7 @@ from analytics_infra.constants import (
     REPORTS_VISIBILITY_TIMEOUT,
 )
 from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
-from analytics_infra.nag import acknowledge
+from analytics_infra.queues import queue_with_dead_letters
 from analytics_infra.storage import ReportsStorage
 
 
@@ -38,27 +38,14 @@ class ReportGeneration(Construct):
         storage: ReportsStorage,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dlq = aws_sqs.Queue(
+        self.queue, self.dlq = queue_with_dead_letters(
             self,
-            resources.REPORTS_DLQ,
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=REPORTS_DLQ_RETENTION,
-        )
-        acknowledge(
-            self.dlq,
-            "AwsSolutions-SQS3",
-            "This is the reports queue's dead-letter queue; a queue behind it would only move the problem.",
-        )
-        self.queue = aws_sqs.Queue(
-            self,
-            resources.REPORTS_QUEUE,
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
+            queue_id=resources.REPORTS_QUEUE,
+            dlq_id=resources.REPORTS_DLQ,
             visibility_timeout=REPORTS_VISIBILITY_TIMEOUT,
-            dead_letter_queue=aws_sqs.DeadLetterQueue(
-                queue=self.dlq, max_receive_count=resources.REPORTS_MAX_RECEIVES
-            ),
+            max_receives=resources.REPORTS_MAX_RECEIVES,
+            dlq_retention=REPORTS_DLQ_RETENTION,
+            purpose="reports",
         )
 
         self.worker = AnalyticsFunction(
