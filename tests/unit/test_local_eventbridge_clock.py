@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,31 +14,17 @@ import boto3
 import pytest
 
 from analytics.settings import Settings
-from analytics_infra.local.aws import CREDENTIALS, REGION, AwsResources, MotoServer, create_resources
+from analytics_infra.local.aws import REGION, AwsResources
 from analytics_infra.local.eventbridge_clock import EventBridgeClock, Firing
 from analytics_infra.local.functions import function_arn
 from analytics_infra.timetable import scheduled_tasks
-from tests.unit.test_local_ingest import reset
+from tests.unit.test_local_ingest import aws, moto_endpoint
 from tests.unit.test_local_lambda_service import ScriptedFunctions, boom
+
+__all__ = ["aws", "moto_endpoint"]  # fixtures shared with the ingest tests
 
 JOB = "analytics-job-5b0c7d52-3c0e-4f57-9d7e-0a6f3c1d2e11"
 RETENTION_MINUTE = datetime(2026, 3, 10, 3, 15, tzinfo=UTC)  # cron(15 3 * * ? *)
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server = MotoServer()
-    endpoint = server.start()
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> AwsResources:
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    reset(moto_endpoint)
-    return create_resources(moto_endpoint, Settings(), lambda_endpoint_url="http://127.0.0.1:9")
 
 
 @pytest.fixture
