@@ -60,6 +60,8 @@ class SyncStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # stopped on request between two pages
+    TIMED_OUT = "timed_out"  # SYNC_TIMEOUT_SECONDS spent before the last page
 
 
 class ReportType(StrEnum):
