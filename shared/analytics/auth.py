@@ -20,6 +20,7 @@ class Action(StrEnum):
     DELETE = "delete"
     REPORT = "report"  # generate, e-mail, schedule and delete reports
     ADMINISTER = "administer"  # operational views such as ingest rejections
+    DASHBOARD = "dashboard"  # create dashboards; edit and delete one's own (admins: any)
 
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
@@ -28,6 +29,7 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.DELETE: frozenset({Role.ADMIN}),
     Action.REPORT: frozenset({Role.ANALYST, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
+    Action.DASHBOARD: frozenset({Role.ANALYST, Role.ADMIN}),
 }
 
 
