@@ -44,6 +44,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("reports", "Reports: generate, list, get, delete, download, e-mail, schedule"),
     ApiFunction("jobs", "Scheduled jobs: create, list, get, update, delete, trigger, statistics"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
+    ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -65,6 +66,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/jobs", "jobs"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
+    Route("GET", "/api/v1/analytics/{proxy+}", "insights", Access.READ),
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),
