@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
+from analytics.enums import DashboardType, MetricType, ServiceName
 from analytics.report_ports import JobStore, ReportStore
+from analytics.schemas.dashboards import DashboardCreate, DashboardFiltersQuery, DashboardResponse, Viewer
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
@@ -57,6 +59,23 @@ class GoalReader(Protocol):
         ...
 
 
+class DashboardStore(Protocol):
+    def add(self, dashboard: DashboardCreate, *, created_by: str | None) -> DashboardResponse: ...
+    def get(self, dashboard_id: uuid.UUID) -> DashboardResponse | None: ...
+    def default_of(self, dashboard_type: DashboardType) -> DashboardResponse | None: ...
+    def find(
+        self, filters: DashboardFiltersQuery, viewer: Viewer, skip: int, limit: int
+    ) -> tuple[list[DashboardResponse], int]: ...
+    def update(self, dashboard_id: uuid.UUID, changes: dict[str, Any]) -> DashboardResponse | None:
+        """Setting is_default unsets the type's previous default in the same transaction."""
+        ...
+
+    def delete(self, dashboard_id: uuid.UUID) -> bool: ...
+    def known_series(self, metric_names: Collection[str]) -> set[tuple[str, ServiceName, MetricType]]:
+        """(metric_name, service_name, metric_type) of those of the named metrics that have data."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: committed when the block ends normally, rolled back on error."""
 
@@ -80,6 +99,9 @@ class UnitOfWork(Protocol):
 
     @property
     def jobs(self) -> JobStore: ...
+
+    @property
+    def dashboards(self) -> DashboardStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

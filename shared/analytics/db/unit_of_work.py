@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from analytics.db.dashboard_store import SqlDashboardStore
 from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
 from analytics.db.goal_reader import SqlGoalReader
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.goals = SqlGoalReader(self._session)
         self.reports = SqlReportStore(self._session)
         self.jobs = SqlJobStore(self._session)
+        self.dashboards = SqlDashboardStore(self._session)
         return self
 
     def __exit__(
