@@ -43,6 +43,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("charts", "Chart data: line, area, bar, pie and heatmap"),
     ApiFunction("reports", "Reports: generate, list, get, delete, download, e-mail, schedule"),
     ApiFunction("jobs", "Scheduled jobs: create, list, get, update, delete, trigger, statistics"),
+    ApiFunction("dashboards", "Dashboards: CRUD, public, default per type, executive, widgets' data"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
     ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
 )
@@ -64,6 +65,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/events", "events"),
     *_group("/api/v1/reports", "reports"),
     *_group("/api/v1/jobs", "jobs"),
+    *_group("/api/v1/dashboards", "dashboards"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/analytics/{proxy+}", "insights", Access.READ),
