@@ -51,6 +51,11 @@ SERIES = {
     "notification_delivered": ("notification", "notification", "count"),
     "notification_opened": ("notification", "notification", "count"),
     "notification_failed": ("notification", "notification", "count"),
+    # What the domain insights read beyond the above (analytics.insight_metrics).
+    "active_partners": ("partners_crm", "partner", "count"),
+    "partner_interaction": ("partners_crm", "engagement", "count"),
+    "active_projects": ("projects", "project", "count"),
+    "notification_clicked": ("notification", "notification", "count"),
 }
 PARTNER_TYPES = {"individual": 0.7, "church": 0.12, "organization": 0.1, "foundation": 0.08}
 GIFT_SIZE = {
@@ -177,6 +182,7 @@ def generate_day(day: date) -> DemoDay:
     _social(built, growth * WORK_WEEK[weekday])
     _notifications(built, growth * MESSAGE_WEEK[weekday])
     _tracked_events(built, growth * GIVING_WEEK[weekday])
+    _activity(built, growth, weekday)
     return built
 
 
@@ -282,6 +288,27 @@ def _notifications(day: DemoDay, rate: float) -> None:
             ("notification_failed", sent - delivered),
         ):
             day.metric(name, float(value), {"channel": channel}, start_of_day)
+
+
+INTERACTION_TYPES = {"email": 0.45, "call": 0.25, "meeting": 0.18, "visit": 0.12}
+CLICKS_PER_OPEN = {"email": 0.3, "sms": 0.2, "push": 0.12}
+
+
+def _activity(day: DemoDay, growth: float, weekday: int) -> None:
+    """Active partners and projects (daily snapshots), partner interactions and clicked notifications,
+    drawn from a generator of their own so that the other series stay as they were."""
+    rng = random.Random(f"{SEED}:activity:{day.day.isoformat()}")
+    start_of_day = _start_of(day.day)
+    day.metric("active_partners", float(round(1500 * growth + rng.gauss(0, 10))), {}, start_of_day)
+    day.metric("active_projects", float(round(45 * growth + rng.gauss(0, 2))), {}, start_of_day)
+    for _ in range(_count(rng, 9 * growth * WORK_WEEK[weekday])):
+        kind = {"interaction_type": _pick(rng, INTERACTION_TYPES), "partner_type": _pick(rng, PARTNER_TYPES)}
+        day.metric("partner_interaction", 1.0, kind, start_of_day + timedelta(seconds=rng.randrange(86_400)))
+    opens = [m for m in day.metrics if m["metric_name"] == "notification_opened"]
+    opened = {m["dimensions"]["channel"]: m["value"] for m in opens}
+    for channel, share in CLICKS_PER_OPEN.items():
+        clicked = round(opened.get(channel, 0.0) * share * rng.lognormvariate(0, 0.15))
+        day.metric("notification_clicked", float(clicked), {"channel": channel}, start_of_day)
 
 
 def _tracked_events(day: DemoDay, rate: float) -> None:

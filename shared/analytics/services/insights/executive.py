@@ -75,18 +75,18 @@ def elapsed_share(goal: GoalProgress, as_of: dt.date) -> float:
     return min(max(elapsed, 0), days) / days
 
 
-def progress_share(goal: GoalProgress) -> float:
-    """current_value per target_value; the stored percentage where the target is not positive."""
+def progress_percent(goal: GoalProgress) -> float:
+    """current_value per target_value in percent; the stored percentage where the target is not positive."""
     if goal.target_value > 0:
-        return goal.current_value / goal.target_value
-    return goal.progress_percentage / 100
+        return goal.current_value / goal.target_value * 100
+    return goal.progress_percentage
 
 
 def goals_at_risk(goals: Iterable[GoalProgress], as_of: dt.date) -> list[GoalAtRisk]:
     """The active goals behind their elapsed share on `as_of`, furthest behind first."""
     behind = []
     for goal in goals:
-        elapsed, progress = elapsed_share(goal, as_of), progress_share(goal)
+        elapsed, progress = elapsed_share(goal, as_of) * 100, progress_percent(goal)
         if goal.status is GoalStatus.ACTIVE and progress < elapsed:
             behind.append((elapsed - progress, goal, elapsed, progress))
     behind.sort(key=lambda item: (-item[0], item[1].name))
@@ -99,8 +99,8 @@ def goals_at_risk(goals: Iterable[GoalProgress], as_of: dt.date) -> list[GoalAtR
             unit=goal.unit,
             start_date=goal.start_date,
             end_date=goal.end_date,
-            progress_percent=progress * 100,
-            elapsed_percent=elapsed * 100,
+            progress_percent=progress,
+            elapsed_percent=elapsed,
         )
         for _, goal, elapsed, progress in behind
     ]
