@@ -13,6 +13,7 @@ from analytics.db.models import Goal
 from analytics.enums import GoalStatus, MetricType
 from analytics.services.insights import InsightPeriod, executive_summary
 from analytics.wiring import unit_of_work
+from analytics_infra.local.demo import generate
 from functions.insights.handler import lambda_handler
 from functions.metrics.handler import lambda_handler as metrics_handler
 from tests.integration.conftest import HttpResult, Invoke, load_event
@@ -478,3 +479,39 @@ def test_a_breakdown_over_more_than_a_year_is_refused(invoke: Invoke) -> None:
 
 def test_an_unknown_insight_is_404(invoke: Invoke) -> None:
     assert ask(invoke, "partners/unknown").status == 404
+
+
+HEADLINE = {
+    "partners/statistics": "donations_total",
+    "partners/donations": "total",
+    "partners/engagement": "interactions",
+    "partners/breakdown": "partner_types",
+    "projects/statistics": "beneficiaries_reached",
+    "projects/impact": "by_project_type",
+    "projects/completion": "projects_completed",
+    "projects/beneficiaries": "total",
+    "social-media/performance": "engagements",
+    "social-media/platforms": "platforms",
+    "social-media/engagement": "points",
+    "notifications/statistics": "clicked",
+    "notifications/delivery": "delivered",
+    "notifications/channels": "channels",
+}
+
+
+def test_the_demo_data_fills_every_insight(invoke: Invoke) -> None:
+    now = dt.datetime.now(dt.UTC)
+    metrics, _ = generate([now.date() - dt.timedelta(days=n) for n in range(31, -1, -1)], now)
+    for start in range(0, len(metrics), 1000):
+        send(metrics[start : start + 1000], invoke)
+
+    for endpoint in ENDPOINTS:
+        body = ask(invoke, endpoint).body  # the last 30 days
+
+        assert body[HEADLINE[endpoint]], f"{endpoint} is empty on demo data: {body}"
+    stats = ask(invoke, "partners/statistics").body
+    assert stats["active_partners"]["value"] > 0 and stats["new_partners"] > 0
+    channels = ask(invoke, "notifications/channels").body
+    assert {c["channel"] for c in channels["channels"]} == {"email", "sms", "push"}
+    trends = ask(invoke, "social-media/engagement").body
+    assert sum(point["engagements"] for point in trends["points"]) > 0
