@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     field_validator,
     model_validator,
@@ -76,6 +77,8 @@ def _zone_name(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_zone_name)]
+# A date or an instant, as the statistics endpoints take them, written back as ISO 8601 text.
+Bound = Annotated[DateOrTimestamp, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
 DimensionKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 DimensionFilters = dict[DimensionKey, Annotated[str, StringConstraints(max_length=1000)]]
 
@@ -113,14 +116,19 @@ class WidgetQuery(BaseModel):
     fill: Fill | None = Field(None, description="Empty buckets of line (default null) and area (zero) charts")
     group_by: list[str] = Field(
         default_factory=list,
-        description="As the statistics endpoints': service_name, metric_type, metric_name, date, hour, week, "
-        "month, dimensions.<key>",
+        description="A list or comma-separated, as the statistics endpoints': service_name, metric_type, "
+        "metric_name, date, hour, week, month, dimensions.<key>",
     )
     compare: Comparison | None = Field(None, description="A number widget's comparison period")
     limit: int | None = Field(
         None, ge=1, le=MAX_TABLE_ROWS, description="Rows of a table, largest `agg` first (default 50)"
     )
     goal_name: Name | None = Field(None, description="A goal widget's goal, by name (default: every goal)")
+
+    @field_validator("group_by", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("group_by")
     @classmethod
@@ -231,8 +239,8 @@ class DashboardFilters(BaseModel):
         json_schema_extra={"examples": [{"relative_range": "last_30_days", "tz": "Europe/Berlin"}]},
     )
 
-    start_date: DateOrTimestamp | None = Field(None, description="A local date or an instant")
-    end_date: DateOrTimestamp | None = Field(None, description="A local date (whole day) or an instant")
+    start_date: Bound | None = Field(None, description="A local date or an instant")
+    end_date: Bound | None = Field(None, description="A local date (whole day) or an instant")
     relative_range: RelativeRange | None = Field(
         None, description="Default last_30_days when no start_date or end_date is given"
     )
