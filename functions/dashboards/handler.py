@@ -24,6 +24,7 @@ from analytics.schemas.dashboards import (
     DashboardUpdate,
     Viewer,
 )
+from analytics.schemas.insights import ExecutiveSummary
 from analytics.services import dashboards as dashboard_service
 from analytics.services.dashboard_data import DashboardData, PeriodOverride, dashboard_data
 from analytics.statistics_params import PeriodEnd, PeriodStart
@@ -132,6 +133,25 @@ def public_dashboards(
 )
 def default_dashboard(dashboard_type: Annotated[DashboardType, Path()]) -> DashboardResponse:
     return dashboard_service.default_dashboard(unit_of_work(), dashboard_type, viewer())
+
+
+@app.get(
+    "/api/v1/dashboards/executive/default",
+    summary="The executive dashboard: every service's headline figures",
+    description="Computed, not saved: donations (total, count and change against the previous period of "
+    "the same length), new and active partners, active and completed projects, beneficiaries reached, "
+    "social engagement and its rate, notifications sent and their delivery rate, and the active goals "
+    "behind the elapsed share of their days (goals at risk). Dates are whole local days of `tz`; default "
+    "the last 30 days. The metric names read are listed under the domain insights in the README.",
+    tags=TAGS,
+)
+def executive_dashboard(
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    tz: Annotated[str, Query(description="IANA time zone of the days", examples=["Europe/Berlin"])] = "UTC",
+) -> ExecutiveSummary:
+    require(app, Action.READ)
+    return dashboard_service.executive_dashboard(unit_of_work(), start_date, end_date, tz)
 
 
 @app.get(

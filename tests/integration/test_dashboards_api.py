@@ -424,3 +424,27 @@ def test_lists_filter_and_page(invoke: Invoke) -> None:
     assert [d["name"] for d in named["items"]] == ["beta"]
     assert request(invoke, "GET", query={"dashboard_type": "nope"}).status == 422
     assert request(invoke, "GET", f"{BASE}/not-a-uuid").status == 422
+
+
+def test_the_executive_dashboard_summarises_every_service_for_a_period_and_zone(invoke: Invoke) -> None:
+    store_metrics(invoke)
+    store_goals()
+
+    result = request(
+        invoke,
+        "GET",
+        f"{BASE}/executive/default",
+        query={"start_date": "2026-01-05", "end_date": "2026-01-06", "tz": NEW_YORK},
+        user=None,
+    )
+
+    assert result.status == 200, result.body
+    summary = result.body
+    assert summary["period"]["start"] == "2026-01-05T00:00:00-05:00"
+    assert summary["donations"]["current"] == 375.0 and summary["donations"]["previous"] == 1300.0
+    assert summary["donations_count"] == 4
+    assert summary["beneficiaries_reached"] == 105.0
+    assert summary["notification_delivery_rate_percent"] is None  # nothing sent: no rate
+    assert summary["active_goals"] == 2 and summary["goals_at_risk"] == []  # both ahead of their days
+    bad = request(invoke, "GET", f"{BASE}/executive/default", query={"tz": "Mars/Olympus"})
+    assert bad.status == 400

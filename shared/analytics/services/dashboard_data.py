@@ -36,6 +36,7 @@ from analytics.schemas.statistics import Aggregate, Comparison, Fill, GroupStati
 from analytics.services import charts
 from analytics.services import statistics as statistics_service
 from analytics.services.dashboards import metric_names, metric_problem, visible_dashboard
+from analytics.services.insights.executive import elapsed_share, progress_percent
 from analytics.statistics import GROUP_OF_INTERVAL, Interval, StatisticsQuery, period_in_zone, zone_of
 
 # Widgets computed at once: within the engine's pool (DB_POOL_SIZE 2 + 2 overflow by default), so no
@@ -85,7 +86,8 @@ class GoalView(BaseModel):
     end_date: dt.date
     elapsed_percentage: float = Field(description="How much of the goal's days have passed, in percent")
     on_track: bool | None = Field(
-        description="For active goals: progress at least as far as the time elapsed; null for the others"
+        description="For active goals: current_value per target_value at least the share of days elapsed; "
+        "null for the others"
     )
 
 
@@ -263,10 +265,10 @@ def goals(uow: UnitOfWork, widget: Widget, period: Period, today: dt.date) -> Go
     ]
     views = []
     for goal in wanted:
-        days = (goal.end_date - goal.start_date).days + 1
-        passed = min(max((today - goal.start_date).days + 1, 0), days)
-        elapsed = passed / days * 100 if days > 0 else 100.0
-        on_track = goal.progress_percentage >= elapsed if goal.status is GoalStatus.ACTIVE else None
+        # As the executive summary's goals at risk: progress is current per target, against the share
+        # of the goal's days elapsed by today.
+        elapsed = elapsed_share(goal, today) * 100
+        on_track = progress_percent(goal) >= elapsed if goal.status is GoalStatus.ACTIVE else None
         views.append(GoalView(**goal.model_dump(), elapsed_percentage=elapsed, on_track=on_track))
     return GoalData(goals=views)
 

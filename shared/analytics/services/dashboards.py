@@ -8,6 +8,7 @@ or deletes them; only admins make a dashboard its type's default, and a default 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Collection
 from typing import Any
@@ -27,6 +28,9 @@ from analytics.schemas.dashboards import (
     Widget,
     WidgetType,
 )
+from analytics.schemas.insights import ExecutiveSummary
+from analytics.services.insights.executive import executive_summary
+from analytics.services.insights.period import InsightPeriod
 
 Series = tuple[str, ServiceName, MetricType]
 
@@ -126,6 +130,13 @@ def default_dashboard(uow: UnitOfWork, dashboard_type: DashboardType, viewer: Vi
     if dashboard is None or not can_see(dashboard, viewer):
         raise NotFound(f"no default {dashboard_type} dashboard")
     return dashboard
+
+
+def executive_dashboard(
+    uow: UnitOfWork, start_date: dt.date | dt.datetime | None, end_date: dt.date | dt.datetime | None, tz: str
+) -> ExecutiveSummary:
+    """The executive dashboard is computed, not saved: the domain insights' summary of every service."""
+    return executive_summary(uow, InsightPeriod.of(start_date, end_date, tz))
 
 
 def update_dashboard(
