@@ -137,6 +137,17 @@ def test_daily_quantiles_are_within_the_sketch_error() -> None:
     assert p95 == pytest.approx(950.05, rel=0.011)
 
 
+def test_sketches_merged_over_batches_equal_the_sketch_of_the_raw_rows() -> None:
+    for batch, values in enumerate(((1, 5, 9, 9), (5, 250, 0.5), (9, 9, 1000, -3))):
+        consume(sqs_event([{"metrics": [metric(value=float(v)) for v in values]}], prefix=f"batch{batch}"))
+
+    from_raw = """SELECT jsonb_object_agg(bucket, n) FROM (
+        SELECT sketch_bucket(metric_value) AS bucket, count(*) AS n FROM metrics GROUP BY 1) AS buckets"""
+    for table in ("metric_rollups_hourly", "metric_rollups_daily"):
+        assert scalar(f"SELECT sketch = ({from_raw}) FROM {table}") is True
+        assert scalar(f"SELECT count FROM {table}") == 11
+
+
 def test_unreadable_envelopes_are_rejected_not_retried() -> None:
     bodies: list[Any] = [[1, 2, 3], {"metrics": "nope"}, {"metrics": [], "extra": 1}, "{broken"]
     assert consume(sqs_event(bodies)) == []

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Metric
 from analytics.db.paging import page_of
-from analytics.db.rollup_sql import HOUR_OF, UTC_DAY_OF, rebuild_from_raw
+from analytics.db.rollup_sql import ADD_NEW_SKETCH, HOUR_OF, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
@@ -70,7 +70,7 @@ WITH staged AS MATERIALIZED (
   ON CONFLICT (metric_name, service_name, metric_type, unit, bucket_start) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
-    sketch = sketch_merge(r.sketch, excluded.sketch)
+    sketch = {ADD_NEW_SKETCH}
 ), daily AS (
   INSERT INTO metric_rollups_daily AS r
     (metric_name, service_name, metric_type, unit, day, count, sum, min, max, sum_squares, sketch)
@@ -81,7 +81,7 @@ WITH staged AS MATERIALIZED (
   ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
-    sketch = sketch_merge(r.sketch, excluded.sketch), quantiles = NULL,
+    sketch = {ADD_NEW_SKETCH}, quantiles = NULL,
     version = nextval('metric_rollup_versions')
 )
 """

@@ -13,6 +13,13 @@ QUANTILES_OF_SKETCH = quantiles_of("sketch")
 # A daily row's quantiles: stored once the day is over, computed from the sketch until then.
 DAILY_QUANTILES = f"coalesce(quantiles, {QUANTILES_OF_SKETCH})"
 
+# The upsert's merge of a batch's few buckets (`excluded.sketch`) into a stored sketch `r.sketch`: only the
+# new buckets are looked up and replaced, in C, where sketch_merge would unpack and regroup both sketches.
+ADD_NEW_SKETCH = (
+    "r.sketch || (SELECT jsonb_object_agg(key, value::bigint + coalesce((r.sketch->>key)::bigint, 0)) "
+    "FROM jsonb_each_text(excluded.sketch))"
+)
+
 HOUR_OF = "date_trunc('hour', \"timestamp\", 'UTC')"
 UTC_DAY_OF = "(\"timestamp\" AT TIME ZONE 'UTC')::date"
 
