@@ -11,6 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from analytics.db.engine import get_engine
+from analytics.settings import get_settings
+from analytics_infra.local.demo import generate
+from analytics_infra.local.demo_dashboards import DEMO_DASHBOARDS, DEMO_USER, load_demo_dashboards
+from analytics_infra.local.functions import Functions
 from functions.dashboards.handler import lambda_handler as dashboards_api
 from functions.metrics.handler import lambda_handler as metrics_api
 from tests.integration.conftest import HttpResult, Invoke, load_event
@@ -448,3 +452,31 @@ def test_the_executive_dashboard_summarises_every_service_for_a_period_and_zone(
     assert summary["active_goals"] == 2 and summary["goals_at_risk"] == []  # both ahead of their days
     bad = request(invoke, "GET", f"{BASE}/executive/default", query={"tz": "Mars/Olympus"})
     assert bad.status == 400
+
+
+def test_the_demo_dashboards_read_the_demo_metrics_and_load_once(invoke: Invoke) -> None:
+    now = dt.datetime.now(dt.UTC)
+    days = [now.date() - dt.timedelta(days=n) for n in (2, 1, 0)]
+    metrics, _ = generate(days, now)
+    for start in range(0, len(metrics), 1000):
+        batch = {"metrics": metrics[start : start + 1000]}
+        assert invoke(metrics_api, load_event("metrics_bulk", body=batch)).status == 201
+    lines: list[str] = []
+
+    created = load_demo_dashboards(Functions(), get_settings(), lines.append)
+    again = load_demo_dashboards(Functions(), get_settings(), lines.append)
+
+    assert (created, again) == (len(DEMO_DASHBOARDS), 0)
+    assert lines[-1] == f"demo: 0 dashboards created, {len(DEMO_DASHBOARDS)} already there"
+    public = request(invoke, "GET", f"{BASE}/public", user=None).body
+    assert public["total"] == len(DEMO_DASHBOARDS) - 1  # one is private
+    for kind in ("executive", "partner", "project", "social_media", "notification"):
+        assert request(invoke, "GET", f"{BASE}/default/{kind}", user=None).status == 200
+    listed = request(invoke, "GET", query={"created_by": DEMO_USER}, user="admin-c", role="admin").body
+    for dashboard in listed["items"]:
+        data = request(invoke, "GET", f"{BASE}/{dashboard['id']}/data", user="admin-c", role="admin").body
+        assert [w["error"] for w in data["widgets"]] == [None] * len(data["widgets"]), dashboard["name"]
+    fundraising = next(d for d in listed["items"] if d["name"] == "Fundraising")
+    data = by_id(request(invoke, "GET", f"{BASE}/{fundraising['id']}/data").body)
+    donated = sum(m["value"] for m in metrics if m["metric_name"] == "donation_received")
+    assert data["total"]["data"]["value"] == pytest.approx(donated)
