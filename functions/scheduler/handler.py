@@ -1,7 +1,8 @@
 """Scheduled work started by EventBridge rules, or by a manual trigger of a job.
 
 The event names what to run: `{"task": "retention"}` for a built-in task, `{"job_id": ...}` when a job's
-rule fires, `{"job_id": ..., "run_id": ...}` for a triggered run recorded by the jobs API.
+rule fires, `{"job_id": ..., "run_id": ...}` for a triggered run recorded by the jobs API, and
+`{"sync_ids": [...]}` for syncs with sibling services recorded by the sync API.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from analytics.observability import logger, tracer
 from analytics.services.job_types import job_runner
 from analytics.services.jobs import run_job
 from analytics.services.scheduled_tasks import run_task
-from analytics.wiring import mailer, report_files, unit_of_work
+from analytics.services.sync import run_launched
+from analytics.settings import get_settings
+from analytics.wiring import export_source, mailer, report_files, unit_of_work
 
 
 def now() -> dt.datetime:
@@ -38,6 +41,16 @@ def run_scheduled_job(event: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def run_requested_syncs(event: dict[str, Any]) -> dict[str, Any]:
+    sync_ids = [uuid.UUID(str(sync_id)) for sync_id in event["sync_ids"]]
+    done = run_launched(unit_of_work, export_source, get_settings(), sync_ids, now)
+    answer = {
+        "syncs": [{"id": str(s.id), "service_name": s.service_name, "status": s.status} for s in done.syncs]
+    }
+    logger.info("syncs done", extra=answer)
+    return answer
+
+
 def run_builtin_task(task: str) -> dict[str, Any]:
     try:
         result = run_task(task)
@@ -54,4 +67,6 @@ def run_builtin_task(task: str) -> dict[str, Any]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "job_id" in event:
         return run_scheduled_job(event)
+    if "sync_ids" in event:
+        return run_requested_syncs(event)
     return run_builtin_task(str(event.get("task", "")))

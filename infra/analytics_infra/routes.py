@@ -44,6 +44,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("reports", "Reports: generate, list, get, delete, download, e-mail, schedule"),
     ApiFunction("jobs", "Scheduled jobs: create, list, get, update, delete, trigger, statistics"),
     ApiFunction("dashboards", "Dashboards: CRUD, public, default per type, executive, widgets' data"),
+    ApiFunction("sync", "Data sync: pull from sibling services, follow, stop, status, statistics"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
     ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
 )
@@ -65,6 +66,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/events", "events"),
     *_group("/api/v1/reports", "reports"),
     *_group("/api/v1/jobs", "jobs"),
+    *_group("/api/v1/sync", "sync"),
     *_group("/api/v1/dashboards", "dashboards"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),

@@ -16,6 +16,7 @@ from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, 
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 from analytics.schemas.report_content import GoalProgress
 from analytics.statistics import StatisticsQuery
+from analytics.sync.ports import SyncStore
 
 # (id, created): created is False when the idempotency key was stored before.
 InsertOutcome = tuple[uuid.UUID, bool]
@@ -99,6 +100,9 @@ class UnitOfWork(Protocol):
 
     @property
     def jobs(self) -> JobStore: ...
+
+    @property
+    def syncs(self) -> SyncStore: ...
 
     @property
     def dashboards(self) -> DashboardStore: ...

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from analytics.enums import MetricType, ServiceName
+from analytics.enums import MetricType, ServiceName, SiblingService
 
 
 class SettingsError(RuntimeError):
@@ -71,6 +71,25 @@ class Settings(BaseSettings):
     SYNC_BATCH_SIZE: int = Field(1000, ge=1)
     SYNC_TIMEOUT_SECONDS: int = Field(300, ge=1)
     SYNC_MAX_RETRIES: int = Field(3, ge=0)
+    SYNC_SERVICES: list[SiblingService] = Field(
+        default_factory=lambda: list(SiblingService),
+        description="The services aggregate-all and the hourly sync pull from (a JSON list)",
+    )
+    SYNC_EXPORT_PATH: str = Field(
+        "/api/v1/analytics/export", description="The export endpoint every sibling service serves"
+    )
+    SYNC_REQUEST_TIMEOUT_SECONDS: float = Field(
+        10, gt=0, description="Connect and read timeout of one request"
+    )
+    SYNC_BACKOFF_FACTOR: float = Field(0.5, ge=0, description="Retry n waits factor * 2**(n-1) seconds")
+    SYNC_BACKOFF_MAX_SECONDS: float = Field(20, ge=0)
+    SYNC_BACKOFF_JITTER_SECONDS: float = Field(0.5, ge=0, description="Up to this much random wait is added")
+    SYNC_SERVICE_TOKEN: SecretStr | None = Field(
+        None, description="Bearer token sent to sibling services (locally; on AWS see the secret below)"
+    )
+    SYNC_SERVICE_TOKEN_SECRET_ARN: str | None = Field(
+        None, description="Secrets Manager secret holding the token; read once per container"
+    )
 
     # Caching.
     CACHE_ENABLED: bool = True

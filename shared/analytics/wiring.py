@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from analytics.ports import UnitOfWork
 
 if TYPE_CHECKING:
+    from analytics.enums import SiblingService
     from analytics.report_ports import JobLauncher, JobRules, Mailer, ReportFiles, ReportQueue
     from analytics.services.health import Health
     from analytics.simple_ports import SimpleUnitOfWork
+    from analytics.sync.ports import ExportPageSource, SyncLauncher
 
 
 def unit_of_work() -> UnitOfWork:
@@ -75,3 +78,58 @@ def job_launcher() -> JobLauncher:
     from analytics.aws.job_launcher import LambdaJobLauncher
 
     return LambdaJobLauncher(_setting("SCHEDULER_FUNCTION_ARN"))
+
+
+def sync_launcher() -> SyncLauncher:
+    from analytics.sync.launcher import LambdaSyncLauncher
+
+    return LambdaSyncLauncher(_setting("SCHEDULER_FUNCTION_ARN"))
+
+
+@lru_cache(maxsize=4)
+def _token_in_secret(secret_arn: str) -> str:
+    """The secret's string: the token itself, or a JSON object with a `token` field."""
+    import json
+
+    from analytics.aws.secrets import read_secret
+    from analytics.errors import Unavailable
+
+    try:
+        value = read_secret(secret_arn)
+    except Unavailable as exc:
+        raise Unavailable(f"cannot read the sync token's secret {secret_arn}") from exc
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return value.strip()
+    return str(parsed["token"]) if isinstance(parsed, dict) and "token" in parsed else value.strip()
+
+
+def sync_token() -> str | None:
+    """The bearer token sent to sibling services: SYNC_SERVICE_TOKEN, else the secret's (read once)."""
+    from analytics.settings import get_settings
+
+    settings = get_settings()
+    if settings.SYNC_SERVICE_TOKEN is not None:
+        return settings.SYNC_SERVICE_TOKEN.get_secret_value()
+    if settings.SYNC_SERVICE_TOKEN_SECRET_ARN:
+        return _token_in_secret(settings.SYNC_SERVICE_TOKEN_SECRET_ARN)
+    return None
+
+
+def export_source(service: SiblingService) -> ExportPageSource:
+    """A sibling service's export over HTTP, with the SYNC_* client settings."""
+    from analytics.services.sync import service_url
+    from analytics.settings import get_settings
+    from analytics.sync.client import ClientOptions, ExportClient, ServiceClient
+
+    settings = get_settings()
+    options = ClientOptions(
+        timeout_seconds=settings.SYNC_REQUEST_TIMEOUT_SECONDS,
+        max_retries=settings.SYNC_MAX_RETRIES,
+        backoff_factor=settings.SYNC_BACKOFF_FACTOR,
+        backoff_max_seconds=settings.SYNC_BACKOFF_MAX_SECONDS,
+        backoff_jitter_seconds=settings.SYNC_BACKOFF_JITTER_SECONDS,
+    )
+    client = ServiceClient(service_url(settings, service), token=sync_token(), options=options)
+    return ExportClient(client, settings.SYNC_EXPORT_PATH)

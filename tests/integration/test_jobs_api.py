@@ -11,12 +11,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from analytics.cron import CronSchedule
+from analytics.enums import SiblingService
+from analytics_infra.local.siblings import FakeSibling
 from functions.jobs import handler as jobs_handler
 from functions.jobs.handler import lambda_handler as jobs_api
 from functions.reports.handler import lambda_handler as reports_api
 from functions.scheduler.handler import lambda_handler as scheduler
 from tests.integration.aws import SCHEDULER_ARN, Aws
 from tests.integration.conftest import Invoke, LambdaContext, load_event
+from tests.integration.siblings import siblings_fixture  # noqa: F401 (the fixture `siblings`)
 
 RULE_PREFIX = "analytics-job-"
 
@@ -141,8 +144,8 @@ def test_a_trigger_may_override_the_config_for_one_run(
     }
 
 
-def test_job_types_of_later_versions_fail_their_run_with_a_clear_message(
-    invoke: Invoke, aws: Aws, inline_launcher: None
+def test_a_data_sync_job_syncs_every_sibling_service(
+    invoke: Invoke, aws: Aws, inline_launcher: None, siblings: dict[SiblingService, FakeSibling]
 ) -> None:
     job_id = create(invoke, job_type="data_sync", config={"services": ["all"]}).body["id"]
 
@@ -150,7 +153,22 @@ def test_job_types_of_later_versions_fail_their_run_with_a_clear_message(
 
     runs = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/runs"))).body
     (run,) = runs["items"]
-    assert run["status"] == "failed" and "data sync is not available yet" in run["error"]
+    assert run["status"] == "success", run
+    synced = {sync["service_name"]: sync["status"] for sync in run["result"]["syncs"]}
+    assert synced == {service.value: "completed" for service in SiblingService}
+    assert all(len(sibling.requests) == 1 for sibling in siblings.values())
+
+
+def test_job_types_of_later_versions_fail_their_run_with_a_clear_message(
+    invoke: Invoke, aws: Aws, inline_launcher: None
+) -> None:
+    job_id = create(invoke, job_type="goal_update").body["id"]
+
+    invoke(jobs_api, load_event("jobs_trigger", path=job_path(job_id, "/trigger"), body={}))
+
+    runs = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/runs"))).body
+    (run,) = runs["items"]
+    assert run["status"] == "failed" and "goal updates are not available yet" in run["error"]
 
 
 def test_a_rule_firing_runs_an_active_job_and_skips_a_paused_one(invoke: Invoke, aws: Aws) -> None:

@@ -16,6 +16,7 @@ from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
 from analytics.db.report_store import SqlReportStore
 from analytics.db.statistics_queries import SqlStatisticsReader
+from analytics.db.sync_store import SqlSyncStore
 from analytics.errors import Unavailable
 
 # SQLSTATEs worth retrying: serialization failure, deadlock, lock timeout, statement timeout, and the
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.goals = SqlGoalReader(self._session)
         self.reports = SqlReportStore(self._session)
         self.jobs = SqlJobStore(self._session)
+        self.syncs = SqlSyncStore(self._session)
         self.dashboards = SqlDashboardStore(self._session)
         return self
 

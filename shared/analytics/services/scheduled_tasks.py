@@ -31,10 +31,11 @@ class NotAvailableYet(DomainError):
 
 
 def data_sync() -> BaseModel:
-    raise NotAvailableYet(
-        "data sync is not available yet: pulling records from sibling services is not part of this version; "
-        "they can push metrics to the ingest queue meanwhile"
-    )
+    """An incremental sync of every sibling service of SYNC_SERVICES (analytics.services.sync)."""
+    from analytics.services.sync import sync_round
+    from analytics.wiring import export_source, unit_of_work
+
+    return sync_round(unit_of_work, export_source, get_settings(), lambda: dt.datetime.now(dt.UTC))
 
 
 def goal_update() -> BaseModel:
