@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from analytics.auth import Principal
 from analytics.db.engine import get_engine
+from analytics.enums import Role
+from analytics.schemas.dashboards import DashboardUpdate
+from analytics.services import dashboards as dashboard_service
 from analytics.settings import get_settings
+from analytics.wiring import unit_of_work
 from analytics_infra.local.demo import generate
 from analytics_infra.local.demo_dashboards import DEMO_DASHBOARDS, DEMO_USER, load_demo_dashboards
 from analytics_infra.local.functions import Functions
@@ -350,6 +357,26 @@ def test_a_second_default_for_a_type_unsets_the_first(invoke: Invoke) -> None:
     assert request(invoke, "GET", f"{BASE}/{second['id']}").body["is_default"] is False
     assert request(invoke, "GET", f"{BASE}/default/partner").body["id"] == first["id"]
     assert request(invoke, "GET", f"{BASE}/default/social_media").status == 404
+
+
+def test_defaults_set_at_the_same_time_leave_exactly_one(invoke: Invoke) -> None:
+    store_metrics(invoke)
+    admin = Principal("admin-c", frozenset({Role.ADMIN}))
+    ids = [
+        uuid.UUID(create(invoke, dashboard(name=f"D{n}", is_public=True), user="admin-c", role="admin")["id"])
+        for n in range(6)
+    ]
+
+    def make_default(dashboard_id: uuid.UUID) -> bool:
+        update = DashboardUpdate(is_default=True)
+        return dashboard_service.update_dashboard(unit_of_work(), dashboard_id, update, admin).is_default
+
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        answers = list(pool.map(make_default, ids * 3))
+
+    assert all(answers)  # none failed on the unique index: the type's lock orders them
+    listed = request(invoke, "GET", query={"dashboard_type": "partner", "is_default": "true"}).body
+    assert listed["total"] == 1
 
 
 def test_who_may_write(invoke: Invoke) -> None:

@@ -109,12 +109,15 @@ class SqlDashboardStore:
 
     def update(self, dashboard_id: uuid.UUID, changes: dict[str, Any]) -> DashboardResponse | None:
         """`changes` by column; `config` as a DashboardConfig. Becoming the default releases the old one."""
-        row = self._session.get(Dashboard, dashboard_id, with_for_update=True)
+        current = self._session.get(Dashboard, dashboard_id)
+        if current is None:
+            return None
+        # The type's lock before the row's: a writer holding the lock may be unsetting this very row.
+        if changes.get("is_default", current.is_default):
+            self._release_default(changes.get("dashboard_type", current.dashboard_type), keep=dashboard_id)
+        row = self._session.get(Dashboard, dashboard_id, with_for_update=True, populate_existing=True)
         if row is None:
             return None
-        dashboard_type = changes.get("dashboard_type", row.dashboard_type)
-        if changes.get("is_default", row.is_default):
-            self._release_default(dashboard_type, keep=row.id)
         for name, value in changes.items():
             if isinstance(value, DashboardConfig):
                 value = value.model_dump(mode="json", exclude_none=True)
