@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from constructs import Node
 
@@ -42,6 +43,25 @@ def _as_email_address(name: str, value: object) -> str:
     return address
 
 
+SIBLING_SERVICES = ("auth", "content", "partners_crm", "projects", "social_media", "notification")
+
+
+def _as_service_urls(name: str, value: object) -> dict[str, str]:
+    """A JSON object of sibling service to base URL, e.g. {"partners_crm": "https://crm.internal"}."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(parsed, dict) or not all(isinstance(url, str) for url in parsed.values()):
+        raise ValueError(f"context {name} must be an object of service name to URL, got {value!r}")
+    unknown = set(parsed) - set(SIBLING_SERVICES)
+    if unknown:
+        raise ValueError(
+            f"context {name} names unknown services {sorted(unknown)}; known: {SIBLING_SERVICES}"
+        )
+    bad = [url for url in parsed.values() if not url.startswith(("http://", "https://"))]
+    if bad:
+        raise ValueError(f"context {name} must hold http(s) URLs, got {bad}")
+    return dict(parsed)
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """Defaults here apply when the context lacks a value (cdk.json repeats them for visibility)."""
@@ -56,6 +76,11 @@ class StackConfig:
     reports_email_sender: str = "reports@example.org"
     # How often the scheduler pulls from the sibling services (spec/000's SYNC_INTERVAL_MINUTES).
     sync_interval_minutes: int = 60
+    # Pull-sync: the sibling services' base URLs (unnamed ones keep the settings' defaults), the page
+    # size asked for, and a sync round's time budget (the scheduler's timeout follows it).
+    sync_service_urls: dict[str, str] = field(default_factory=dict)
+    sync_batch_size: int = 1000
+    sync_timeout_seconds: int = 300
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -82,5 +107,10 @@ class StackConfig:
             ),
             sync_interval_minutes=_as_positive_int(
                 "syncIntervalMinutes", get("syncIntervalMinutes", defaults.sync_interval_minutes)
+            ),
+            sync_service_urls=_as_service_urls("syncServiceUrls", get("syncServiceUrls", {})),
+            sync_batch_size=_as_positive_int("syncBatchSize", get("syncBatchSize", defaults.sync_batch_size)),
+            sync_timeout_seconds=_as_positive_int(
+                "syncTimeoutSeconds", get("syncTimeoutSeconds", defaults.sync_timeout_seconds)
             ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import ArnFormat, Stack, aws_events, aws_events_targets, aws_iam
+from aws_cdk import ArnFormat, Duration, Stack, aws_events, aws_events_targets, aws_iam
 from constructs import Construct
 
 from analytics_infra.constants import (
@@ -52,6 +52,7 @@ class Schedules(Construct):
         tasks: tuple[ScheduledTask, ...],
         job_rule_prefix: str,
         environment: Mapping[str, str] | None = None,
+        timeout: Duration = SCHEDULER_TIMEOUT,
     ) -> None:
         super().__init__(scope, construct_id)
         self.job_rule_prefix = job_rule_prefix
@@ -62,7 +63,7 @@ class Schedules(Construct):
             description="Scheduled tasks and jobs, one EventBridge rule each",
             code=function_code(SCHEDULER_FUNCTION),
             memory_mb=SCHEDULER_MEMORY_MB,
-            timeout=SCHEDULER_TIMEOUT,
+            timeout=timeout,
             environment=environment,
         )
         target_function = self.scheduler.function

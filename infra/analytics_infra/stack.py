@@ -20,6 +20,7 @@ from analytics_infra.migration import Migration
 from analytics_infra.monitoring import Monitoring
 from analytics_infra.network import Network
 from analytics_infra.producers import IngestProducerPolicy
+from analytics_infra.pull_sync import SYNC_API_FUNCTION, PullSync
 from analytics_infra.reports import ReportGeneration
 from analytics_infra.schedules import Schedules
 from analytics_infra.storage import ReportsStorage
@@ -56,6 +57,13 @@ class AnalyticsStack(Stack):
         self.ingest = IngestConsumer(self, "Ingest", platform=platform, queue=self.messaging.ingest_queue)
         self.producer_policy = IngestProducerPolicy(self, "IngestProducer", queue=self.messaging.ingest_queue)
         self.reports = ReportGeneration(self, "ReportGeneration", platform=platform, storage=self.storage)
+        self.pull_sync = PullSync(
+            self,
+            "PullSync",
+            service_urls=config.sync_service_urls,
+            batch_size=config.sync_batch_size,
+            timeout_seconds=config.sync_timeout_seconds,
+        )
         self.schedules = Schedules(
             self,
             "Schedules",
@@ -63,8 +71,10 @@ class AnalyticsStack(Stack):
             tasks=scheduled_tasks(config.sync_interval_minutes),
             job_rule_prefix=JOB_RULE_PREFIX,
             environment={"SYNC_INTERVAL_MINUTES": str(config.sync_interval_minutes)},
+            timeout=self.pull_sync.scheduler_timeout,
         )
         self._wire_reports_and_jobs()
+        self._wire_pull_sync()
         self.monitoring = Monitoring(
             self, "Monitoring", ingest_dlq=self.messaging.ingest_dlq, reports_dlq=self.reports.dlq
         )
@@ -108,3 +118,11 @@ class AnalyticsStack(Stack):
         jobs_api = self.api.functions[JOBS_API_FUNCTION]
         self.schedules.allow_managing_jobs(jobs_api)
         self.schedules.grant_trigger(jobs_api)
+
+    def _wire_pull_sync(self) -> None:
+        """The scheduler runs syncs (the hourly round and those the API records) with the token; the
+        sync API records them and starts them through the scheduler."""
+        self.pull_sync.allow_syncing(self.schedules.scheduler)
+        sync_api = self.api.functions[SYNC_API_FUNCTION]
+        self.pull_sync.configure(sync_api)
+        self.schedules.grant_trigger(sync_api)

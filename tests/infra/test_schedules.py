@@ -13,6 +13,7 @@ from analytics_infra.config import StackConfig
 from analytics_infra.constants import HANDLER, JOB_RULE_PREFIX, JOBS_API_FUNCTION, REPORTS_API_FUNCTION
 from analytics_infra.database import Database
 from analytics_infra.function import FunctionPlatform
+from analytics_infra.pull_sync import SYNC_API_FUNCTION
 from analytics_infra.schedules import JOB_RULE_ACTIONS, Schedules
 from analytics_infra.timetable import ScheduledTask, rate_in_minutes, scheduled_tasks
 from tests.infra.conftest import Synth, actions_of, resources_of, role_of
@@ -167,7 +168,9 @@ def test_the_reports_and_jobs_functions_manage_only_the_job_rules(default_synth:
     assert variables["SCHEDULER_FUNCTION_ARN"] == {"Fn::GetAtt": [scheduler_id, "Arn"]}
 
 
-def test_only_the_jobs_function_may_invoke_the_scheduler_and_only_unqualified(default_synth: Synth) -> None:
+def test_only_the_jobs_and_sync_functions_may_invoke_the_scheduler_and_only_unqualified(
+    default_synth: Synth,
+) -> None:
     scheduler_id, _ = scheduler_function(default_synth)
     scheduler_arn = {"Fn::GetAtt": [scheduler_id, "Arn"]}
     jobs_role = role_of(api_function(default_synth, JOBS_API_FUNCTION))
@@ -180,9 +183,14 @@ def test_only_the_jobs_function_may_invoke_the_scheduler_and_only_unqualified(de
     # the function itself and its $LATEST, which is what an unqualified invocation runs; no versions
     (statement,) = invoke_statements
     assert resources_of(statement) == [scheduler_arn, {"Fn::Join": ["", [scheduler_arn, ":$LATEST"]]}]
-    # No other role may invoke the scheduler (the migration's provider invokes only its own function)
+    # No other role but the sync API's (it starts syncs the same way) may invoke the scheduler (the
+    # migration's provider invokes only its own function)
+    sync_role = role_of(api_function(default_synth, SYNC_API_FUNCTION))
+    assert default_synth.allowed_actions(sync_role, scheduler_arn) == {"lambda:InvokeFunction"}
     for policy in default_synth.resources("AWS::IAM::Policy").values():
-        if {"Ref": jobs_role} in policy["Properties"]["Roles"]:
+        if {"Ref": jobs_role} in policy["Properties"]["Roles"] or {"Ref": sync_role} in policy["Properties"][
+            "Roles"
+        ]:
             continue
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             if "lambda:InvokeFunction" in actions_of(statement):
