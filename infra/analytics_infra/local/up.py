@@ -25,6 +25,7 @@ from analytics_infra.local.event_sources import INGEST_FUNCTION, REPORT_WORKER_F
 from analytics_infra.local.eventbridge_clock import running_clock
 from analytics_infra.local.functions import Functions
 from analytics_infra.local.server import HOST, bind
+from analytics_infra.local.siblings import serving_demo_siblings
 from analytics_infra.local.tokens import load_secret
 
 
@@ -43,6 +44,8 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         stack.callback(progress, "stopped")
         stack.callback(server.server_close)  # if start-up fails
         progress(f"starting the Analytics Service locally (data in {data_dir})")
+        # Fake sibling services with demo records, so POST /api/v1/sync has something to pull from.
+        stack.enter_context(serving_demo_siblings(progress))
         environment = stack.enter_context(
             local_environment(data_dir, progress, functions=functions, aws_port=aws_port)
         )
