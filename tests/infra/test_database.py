@@ -25,7 +25,8 @@ def test_the_cluster_is_encrypted_aurora_postgresql_serverless_v2(default_synth:
     default_synth.template.has_resource_properties(
         "AWS::RDS::DBInstance", {"DBInstanceClass": "db.serverless"}
     )
-    default_synth.template.resource_count_is("AWS::SecretsManager::Secret", 1)
+    # the database's credentials and pull-sync's service token
+    default_synth.template.resource_count_is("AWS::SecretsManager::Secret", 2)
 
 
 def test_deletion_protection_follows_the_context(custom_synth: Synth) -> None:
