@@ -159,6 +159,28 @@ def test_a_data_sync_job_syncs_every_sibling_service(
     assert all(len(sibling.requests) == 1 for sibling in siblings.values())
 
 
+def test_a_data_sync_job_syncs_the_services_its_config_names(
+    invoke: Invoke, aws: Aws, inline_launcher: None, siblings: dict[SiblingService, FakeSibling]
+) -> None:
+    config = {"services": ["projects", "notification"], "sync_type": "full"}
+    job_id = create(invoke, job_type="data_sync", config=config).body["id"]
+
+    invoke(jobs_api, load_event("jobs_trigger", path=job_path(job_id, "/trigger"), body={}))
+
+    (run,) = invoke(jobs_api, load_event("jobs_statistics", path=job_path(job_id, "/runs"))).body["items"]
+    assert run["status"] == "success", run
+    synced = {(sync["service_name"], sync["sync_type"]) for sync in run["result"]["syncs"]}
+    assert synced == {("projects", "full"), ("notification", "full")}
+    assert not siblings[SiblingService.PARTNERS_CRM].requests
+
+
+def test_a_data_sync_job_naming_an_unknown_service_is_refused(invoke: Invoke, aws: Aws) -> None:
+    refused = create(invoke, job_type="data_sync", config={"services": ["crm"]})
+
+    assert refused.status == 422
+    assert "services" in str(refused.body["detail"])
+
+
 def test_job_types_of_later_versions_fail_their_run_with_a_clear_message(
     invoke: Invoke, aws: Aws, inline_launcher: None
 ) -> None:

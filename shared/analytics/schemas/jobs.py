@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from analytics.enums import JobStatus, JobType, RunTrigger
 from analytics.schemas.common import Name
 from analytics.schemas.reports import ReportJobConfig
+from analytics.schemas.sync import DataSyncJobConfig
 
 JOB_EXAMPLE: dict[str, Any] = {
     "name": "Daily Data Sync",
@@ -25,9 +26,14 @@ CRON_DESCRIPTION = (
 
 
 def check_config(job_type: JobType | None, config: dict[str, Any] | None) -> None:
-    """A report job's config must describe a report; the other types take free-form settings."""
-    if job_type is JobType.REPORT_GENERATION and config is not None:
+    """A report job's config must describe a report, a data sync job's the services to sync; the other
+    types take free-form settings."""
+    if config is None:
+        return
+    if job_type is JobType.REPORT_GENERATION:
         ReportJobConfig.model_validate(config)
+    elif job_type is JobType.DATA_SYNC:
+        DataSyncJobConfig.model_validate(config)
 
 
 class JobCreate(BaseModel):
@@ -41,8 +47,9 @@ class JobCreate(BaseModel):
     config: dict[str, Any] = Field(
         default_factory=dict,
         description="Settings of the run: a report_generation job takes `report` (name, report_type, "
-        "format, parameters) and `email_recipients`; a custom job takes `task` (a built-in task, such "
-        "as `retention`).",
+        "format, parameters) and `email_recipients`; a data_sync job takes `services` (names, or `all`, "
+        "the default) and `sync_type` (incremental, the default, or full); a custom job takes `task` "
+        "(a built-in task, such as `retention`).",
     )
 
     @model_validator(mode="after")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -47,6 +47,24 @@ class SyncRequest(BaseModel):
     def services(self) -> list[SiblingService]:
         named = [*([self.service_name] if self.service_name else []), *(self.service_names or [])]
         return list(dict.fromkeys(named))
+
+
+class DataSyncJobConfig(BaseModel):
+    """What a `data_sync` job syncs on each run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    services: list[SiblingService | Literal["all"]] = Field(
+        ["all"],
+        min_length=1,
+        description="The sibling services to sync; `all` (the default) means every one of SYNC_SERVICES",
+    )
+    sync_type: SyncType = Field(SyncType.INCREMENTAL, description=SYNC_TYPE_DESCRIPTION)
+
+    def chosen(self, configured: list[SiblingService]) -> list[SiblingService]:
+        if "all" in self.services:
+            return configured
+        return list(dict.fromkeys(service for service in self.services if service != "all"))
 
 
 class AggregateRequest(BaseModel):

@@ -144,16 +144,18 @@ def sync_round(
     source_factory: SourceFactory,
     settings: Settings,
     clock: Callable[[], dt.datetime],
+    services: Sequence[SiblingService] | None = None,
+    sync_type: SyncType = SyncType.INCREMENTAL,
 ) -> SyncRound:
-    """The hourly `data_sync` task: an incremental sync of every service of SYNC_SERVICES not already
-    syncing, run here and now, side by side."""
+    """The hourly `data_sync` task and `data_sync` jobs: a sync of every service of `services` (default
+    SYNC_SERVICES) not already syncing, run here and now, side by side."""
     if not settings.SYNC_ENABLED:
         return SyncRound(enabled=False)
     now = clock()
     with unit_of_work() as uow:
         _expire_stale(uow, settings, now)
         pending, skipped = _record_pending(
-            uow, settings.SYNC_SERVICES, SyncType.INCREMENTAL, {"trigger": "schedule"}
+            uow, settings.SYNC_SERVICES if services is None else services, sync_type, {"trigger": "schedule"}
         )
     done = run_syncs(unit_of_work, source_factory, [s.id for s in pending], run_settings(settings), clock)
     return SyncRound(syncs=done, skipped=skipped)
