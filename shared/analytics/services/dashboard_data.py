@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from analytics.enums import DashboardType, GoalStatus, MetricType
+from analytics.enums import DashboardType, GoalStatus
 from analytics.errors import Conflict, DomainError, InvalidRequest, NotFound, Unavailable
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
@@ -32,6 +32,7 @@ from analytics.schemas.dashboards import (
     Widget,
     WidgetType,
 )
+from analytics.schemas.report_content import GoalProgress
 from analytics.schemas.statistics import Aggregate, Comparison, Fill, GroupStatistics
 from analytics.services import charts
 from analytics.services import statistics as statistics_service
@@ -74,16 +75,7 @@ class TableData(BaseModel):
     total_rows: int = Field(description="Groups before `limit`")
 
 
-class GoalView(BaseModel):
-    name: str
-    metric_type: MetricType
-    target_value: float
-    current_value: float
-    unit: str | None
-    progress_percentage: float
-    status: GoalStatus
-    start_date: dt.date
-    end_date: dt.date
+class GoalView(GoalProgress):
     elapsed_percentage: float = Field(description="How much of the goal's days have passed, in percent")
     on_track: bool | None = Field(
         description="For active goals: current_value per target_value at least the share of days elapsed; "
