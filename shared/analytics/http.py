@@ -80,9 +80,13 @@ def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaC
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal | None:
-    """The principal whose claims the JWT authorizer passed, or None on an open route."""
+    """The principal whose claims an authorizer passed, or None for an anonymous caller.
+
+    Protected routes get the JWT authorizer's claims (`authorizer.jwt.claims`); routes with optional
+    authentication get the optional authorizer's context (`authorizer.lambda`: `sub` and the roles
+    claim, roles space-separated), empty when no token was sent."""
     authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    claims = (authorizer.get("jwt") or {}).get("claims")
+    claims = (authorizer.get("jwt") or {}).get("claims") or authorizer.get("lambda")
     return principal_from_claims(claims, get_settings().JWT_ROLES_CLAIM)
 
 

@@ -290,6 +290,37 @@ def test_another_users_private_dashboard_is_not_found_and_not_listed(invoke: Inv
     assert request(invoke, "DELETE", path, user="analyst-b").status == 404
 
 
+def through_the_optional_authorizer(invoke: Invoke, path: str, context: dict[str, Any]) -> HttpResult:
+    """A read on an open-reads deployment, where the optional Lambda authorizer passes its context."""
+    event = load_event("reports_get", path=path, query=None)
+    route = f"{BASE}/{{proxy+}}" if path.rstrip("/") != BASE else BASE
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"GET {route}"
+    event["requestContext"]["authorizer"] = {"lambda": context}
+    return invoke(dashboards_api, event)
+
+
+def test_the_owner_sees_a_private_dashboard_through_the_optional_authorizers_context(invoke: Invoke) -> None:
+    # Given a private dashboard of analyst-a
+    store_metrics(invoke)
+    private = create(invoke, dashboard(name="Mine"), user="analyst-a")
+    path = f"{BASE}/{private['id']}"
+
+    # When its owner reads it with a token, the Lambda authorizer's context naming them (roles as a string)
+    owner = {"sub": "analyst-a", "roles": "analyst"}
+    found = through_the_optional_authorizer(invoke, path, owner)
+    data = through_the_optional_authorizer(invoke, f"{path}/data", owner)
+    listed = through_the_optional_authorizer(invoke, BASE, owner)
+
+    # Then they see it, its widgets and it in their list; anonymous (empty context) and others do not
+    assert found.status == 200 and found.body["id"] == private["id"]
+    assert data.status == 200 and len(data.body["widgets"]) == len(SIX_WIDGETS)
+    assert [d["id"] for d in listed.body["items"]] == [private["id"]]
+    assert through_the_optional_authorizer(invoke, path, {}).status == 404
+    assert through_the_optional_authorizer(invoke, path, {"sub": "viewer-b", "roles": "viewer"}).status == 404
+    admin = through_the_optional_authorizer(invoke, path, {"sub": "admin-c", "roles": "viewer admin"})
+    assert admin.status == 200
+
+
 def test_a_bad_widget_is_a_422_naming_the_widget_and_the_problem(invoke: Invoke) -> None:
     store_metrics(invoke)
 
