@@ -20,3 +20,14 @@ def test_importing_a_handler_loads_no_heavy_module(function: str) -> None:
     env = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_the_optional_authorizer_loads_no_token_library_until_a_token_arrives() -> None:
+    # PyJWT with cryptography costs ~65 ms; anonymous reads never need it, nor the database.
+    code = (
+        "import sys, importlib; importlib.import_module('functions.optional_authorizer.handler'); "
+        "print(','.join(m for m in ('jwt', 'cryptography', 'sqlalchemy', 'boto3') if m in sys.modules))"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == ""
