@@ -1,4 +1,5 @@
-"""The HTTP API: one Lambda per endpoint group, routes from the shared route table, JWT on writes."""
+"""The HTTP API: one Lambda per endpoint group, routes from the shared route table, JWT on writes, the
+optional authorizer on open reads that identify a caller who sends a token."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from analytics_infra.constants import (
 )
 from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
 from analytics_infra.nag import acknowledge
-from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token
+from analytics_infra.optional_auth import OptionalAuthorizer
+from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token, takes_optional_token
 
 # HTTP API context variables, one JSON object per request.
 ACCESS_LOG_FIELDS = {
@@ -119,19 +121,33 @@ class Api(Construct):
             "Jwt", jwt_issuer=config.jwt_issuer, jwt_audience=[config.jwt_audience]
         )
         open_access = aws_apigatewayv2.HttpNoneAuthorizer()
+        self.optional_authorizer: OptionalAuthorizer | None = None
+        if any(takes_optional_token(r, require_auth_for_reads=config.require_auth_for_reads) for r in ROUTES):
+            self.optional_authorizer = OptionalAuthorizer(
+                self,
+                "OptionalAuthorizer",
+                platform=platform,
+                jwt_issuer=config.jwt_issuer,
+                jwt_audience=config.jwt_audience,
+            )
         integrations = {
             name: HttpLambdaIntegration(f"{name}-integration", function.function)
             for name, function in self.functions.items()
         }
         for route in ROUTES:
             protected = requires_token(route, require_auth_for_reads=config.require_auth_for_reads)
+            route_authorizer: aws_apigatewayv2.IHttpRouteAuthorizer = authorizer if protected else open_access
+            if self.optional_authorizer and takes_optional_token(
+                route, require_auth_for_reads=config.require_auth_for_reads
+            ):
+                route_authorizer = self.optional_authorizer.authorizer
             (http_route,) = self.http_api.add_routes(
                 path=route.path,
                 methods=[aws_apigatewayv2.HttpMethod(route.method)],
                 integration=integrations[route.function],
-                authorizer=authorizer if protected else open_access,
+                authorizer=route_authorizer,
             )
-            if not protected:
+            if route_authorizer is open_access:
                 acknowledge(
                     http_route,
                     "AwsSolutions-APIG4",

@@ -51,6 +51,13 @@ JOBS_API_FUNCTION = "jobs"
 # API functions that never touch the database get neither its address nor its credentials.
 FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION})
 
+# The optional authorizer (routes with Access.OPTIONAL while reads are open): verifies a bearer token when
+# one is sent. API Gateway waits at most 10 s for a Lambda authorizer; fetching the issuer's discovery
+# document and keys on a cold start takes two requests of at most 3 s each (analytics.optional_auth).
+OPTIONAL_AUTHORIZER_FUNCTION = "optional_authorizer"
+OPTIONAL_AUTHORIZER_MEMORY_MB = 256
+OPTIONAL_AUTHORIZER_TIMEOUT = Duration.seconds(10)
+
 # HTTP API: stage-wide throttling answers 429 before a burst reaches the database.
 API_THROTTLE_RATE_PER_SECOND = 100
 API_THROTTLE_BURST = 200

@@ -10,6 +10,9 @@ class Access(StrEnum):
     READ = "read"  # open unless reads require a token (REQUIRE_AUTH_FOR_READS / context requireAuthForReads)
     WRITE = "write"  # always behind the JWT authorizer
     PRIVATE = "private"  # reads that always need a token too (admin views)
+    # Open reads that identify the caller when a token is sent (private dashboards for their owners): with
+    # reads open, the optional authorizer verifies a token if there is one; otherwise plain protected reads.
+    OPTIONAL = "optional"
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,11 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def _group(prefix: str, function: str) -> list[Route]:
+def _group(prefix: str, function: str, reads: Access = Access.READ) -> list[Route]:
     """A resource group: reads and writes on the prefix and everything below it."""
     routes = []
     for path in (prefix, f"{prefix}/{{proxy+}}"):
-        routes.append(Route("GET", path, function, Access.READ))
+        routes.append(Route("GET", path, function, reads))
         routes.extend(Route(method, path, function, Access.WRITE) for method in WRITE_METHODS)
     return routes
 
@@ -67,7 +70,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/reports", "reports"),
     *_group("/api/v1/jobs", "jobs"),
     *_group("/api/v1/sync", "sync"),
-    *_group("/api/v1/dashboards", "dashboards"),
+    *_group("/api/v1/dashboards", "dashboards", reads=Access.OPTIONAL),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/analytics/{proxy+}", "insights", Access.READ),
@@ -89,7 +92,12 @@ ROUTES: tuple[Route, ...] = (
 
 
 def requires_token(route: Route, *, require_auth_for_reads: bool) -> bool:
-    return route.access is not Access.READ or require_auth_for_reads
+    return route.access not in (Access.READ, Access.OPTIONAL) or require_auth_for_reads
+
+
+def takes_optional_token(route: Route, *, require_auth_for_reads: bool) -> bool:
+    """Open, but a token sent with the request is verified and names the caller (the optional authorizer)."""
+    return route.access is Access.OPTIONAL and not require_auth_for_reads
 
 
 def match(method: str, path: str) -> Route | None:

@@ -35,11 +35,67 @@ def test_routes_reach_the_function_the_table_names(default_synth: Synth) -> None
 
 def test_write_routes_need_a_token_and_reads_are_open_by_default(default_synth: Synth) -> None:
     routes = routes_by_key(default_synth)
+    expected = {Access.READ: "NONE", Access.OPTIONAL: "CUSTOM", Access.WRITE: "JWT", Access.PRIVATE: "JWT"}
     for route in ROUTES:
-        expected = "JWT" if route.access is not Access.READ else "NONE"
-        assert routes[route.key]["AuthorizationType"] == expected, route.key
+        assert routes[route.key]["AuthorizationType"] == expected[route.access], route.key
         if route.access is not Access.READ:
             assert "AuthorizerId" in routes[route.key], route.key
+
+
+def test_optional_routes_take_the_optional_lambda_authorizer_while_reads_are_open(
+    default_synth: Synth,
+) -> None:
+    # Given reads open (cdk.json's default) and the dashboards' reads marked optional in the table
+    optional = [route for route in ROUTES if route.access is Access.OPTIONAL]
+    assert {(route.method, route.function) for route in optional} == {("GET", "dashboards")}
+    # Then one REQUEST authorizer with simple responses, invoked for every request (no identity source,
+    # no cache), calls the optional authorizer function
+    (authorizer_id, authorizer), *others = (
+        (logical_id, resource["Properties"])
+        for logical_id, resource in default_synth.resources("AWS::ApiGatewayV2::Authorizer").items()
+        if resource["Properties"]["AuthorizerType"] == "REQUEST"
+    )
+    assert others == []
+    assert authorizer["EnableSimpleResponses"] is True
+    assert authorizer["AuthorizerPayloadFormatVersion"] == "2.0"
+    assert authorizer["AuthorizerResultTtlInSeconds"] == 0
+    assert not authorizer.get("IdentitySource")
+    assert default_synth.stack.api.optional_authorizer is not None
+    function = default_synth.stack.api.optional_authorizer.function.function
+    assert default_synth.logical_id(function) in str(authorizer["AuthorizerUri"])
+    # And every optional route uses it
+    routes = routes_by_key(default_synth)
+    for route in optional:
+        assert routes[route.key]["AuthorizerId"] == {"Ref": authorizer_id}, route.key
+
+
+def test_the_optional_authorizer_checks_the_jwt_authorizers_issuer_and_audience(default_synth: Synth) -> None:
+    optional_authorizer = default_synth.stack.api.optional_authorizer
+    assert optional_authorizer is not None
+    function_id = default_synth.logical_id(optional_authorizer.function.function)
+    function = default_synth.function(optional_authorizer.function.function)
+    variables = function["Environment"]["Variables"]
+    assert variables["JWT_ISSUER"] == "https://auth.example.org"
+    assert variables["JWT_AUDIENCE"] == "analytics-service"
+    assert "DB_SECRET_ARN" not in variables  # it never touches the database
+    # And API Gateway may invoke it
+    invokers = {
+        permission["Properties"]["Principal"]
+        for permission in default_synth.resources("AWS::Lambda::Permission").values()
+        if permission["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
+    }
+    assert invokers == {"apigateway.amazonaws.com"}
+
+
+def test_optional_routes_are_protected_reads_when_reads_need_a_token(custom_synth: Synth) -> None:
+    # Given requireAuthForReads=true; Then the dashboards' reads take the JWT authorizer, no Lambda one
+    routes = routes_by_key(custom_synth)
+    for route in ROUTES:
+        if route.access is Access.OPTIONAL:
+            assert routes[route.key]["AuthorizationType"] == "JWT", route.key
+    authorizers = custom_synth.resources("AWS::ApiGatewayV2::Authorizer").values()
+    assert [a["Properties"]["AuthorizerType"] for a in authorizers] == ["JWT"]
+    assert custom_synth.stack.api.optional_authorizer is None
 
 
 def test_reads_need_a_token_when_the_context_says_so(custom_synth: Synth) -> None:

@@ -48,8 +48,9 @@ def test_every_python_function_runs_on_arm64_python_3_12_or_newer(default_synth:
         for resource in default_synth.resources("AWS::Lambda::Function").values()
         if resource["Properties"].get("Runtime", "").startswith("python")
     ]
-    # the API's, the ingest consumer, the report worker, the scheduler and the migration function
-    assert len(python_functions) == len(API_FUNCTIONS) + 4
+    # the API's, the ingest consumer, the report worker, the scheduler, the migration function and the
+    # optional authorizer
+    assert len(python_functions) == len(API_FUNCTIONS) + 5
     for properties in python_functions:
         major, minor = properties["Runtime"].removeprefix("python").split(".")
         assert (int(major), int(minor)) >= (3, 12)
