@@ -140,6 +140,71 @@ def test_reads_need_a_token_when_configured() -> None:
     assert len(fake.events) == 1
 
 
+@pytest.mark.parametrize("target", ["/api/v1/dashboards", "/api/v1/dashboards/3f0c8a9e/data"])
+def test_optional_reads_without_a_token_reach_the_function_as_anonymous(target: str) -> None:
+    fake = FakeFunctions()
+    api, _ = local_api(fake)
+
+    response = api.handle(HttpRequest("GET", target))
+
+    # As on AWS: the optional authorizer answered authorized with an empty context
+    assert response.status == 200
+    assert fake.events[0][1]["requestContext"]["authorizer"] == {"lambda": {}}
+
+
+def test_optional_reads_with_a_token_carry_the_caller_as_the_optional_authorizer_passes_it() -> None:
+    fake = FakeFunctions()
+    api, _ = local_api(fake)
+    claims = build_claims(Role.ANALYST, SETTINGS, sub="ana")
+    claims["roles"] = ["analyst", "admin"]
+    token = sign(claims, SECRET)
+
+    with_bearer = api.handle(
+        HttpRequest("GET", "/api/v1/dashboards/d1", [("Authorization", f"Bearer {token}")])
+    )
+    bare = api.handle(HttpRequest("GET", "/api/v1/dashboards/d1", [("Authorization", token)]))
+
+    assert (with_bearer.status, bare.status) == (200, 200)
+    for _, event in fake.events:
+        assert event["requestContext"]["authorizer"] == {"lambda": {"sub": "ana", "roles": "analyst admin"}}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param(
+            f"Bearer {sign(build_claims(Role.ANALYST, SETTINGS), 'another-secret-' + 'x' * 48)}",
+            id="signature",
+        ),
+        pytest.param(
+            f"Bearer {sign(build_claims(Role.ANALYST, SETTINGS, expires_in=-60), SECRET)}", id="expired"
+        ),
+        pytest.param("Bearer not-a-jwt", id="malformed"),
+        pytest.param("Bearer ", id="empty"),
+        pytest.param("Basic YTpi", id="another scheme"),
+    ],
+)
+def test_optional_reads_with_a_bad_token_are_403_and_never_anonymous(authorization: str) -> None:
+    fake = FakeFunctions()
+    api, _ = local_api(fake)
+
+    response = api.handle(HttpRequest("GET", "/api/v1/dashboards", [("Authorization", authorization)]))
+
+    # The optional Lambda authorizer's {"isAuthorized": false} is API Gateway's 403
+    assert response.status == 403
+    assert json.loads(response.body) == {"message": "Forbidden"}
+    assert fake.events == []
+
+
+def test_optional_reads_are_plain_protected_reads_when_reads_need_a_token() -> None:
+    fake = FakeFunctions()
+    api, _ = local_api(fake, require_auth_for_reads=True)
+
+    assert api.handle(HttpRequest("GET", "/api/v1/dashboards")).status == 401
+    assert api.handle(HttpRequest("GET", "/api/v1/dashboards", with_token(Role.VIEWER))).status == 200
+    assert fake.events[0][1]["requestContext"]["authorizer"]["jwt"]["claims"]["roles"] == "[viewer]"
+
+
 def test_a_crashing_function_is_a_500_with_the_traceback_in_the_log() -> None:
     fake = FakeFunctions(error=RuntimeError("boom"))
     api, log = local_api(fake)

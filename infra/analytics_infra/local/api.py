@@ -16,7 +16,7 @@ from analytics_infra.local.gateway import (
     gateway_response,
     to_http_response,
 )
-from analytics_infra.routes import match, requires_token
+from analytics_infra.routes import match, requires_token, takes_optional_token
 
 
 class LocalApi:
@@ -43,6 +43,12 @@ class LocalApi:
                 event["requestContext"]["authorizer"] = self._authorizer.authorize(event["headers"])
             except Unauthorized:
                 return gateway_response(401, "Unauthorized")
+        elif takes_optional_token(route, require_auth_for_reads=self._require_auth_for_reads):
+            try:
+                event["requestContext"]["authorizer"] = self._authorizer.authorize_optional(event["headers"])
+            except Unauthorized:
+                # The optional Lambda authorizer's {"isAuthorized": false}: API Gateway answers 403.
+                return gateway_response(403, "Forbidden")
         request_id = event["requestContext"]["requestId"]
         try:
             return to_http_response(self._functions.invoke(route.function, event), request_id=request_id)

@@ -1,5 +1,7 @@
 """The HTTP API JWT authorizer, played locally: verify the bearer token, hand the claims to the function
-in API Gateway's own shape, or answer 401 without calling it."""
+in API Gateway's own shape, or answer 401 without calling it. It also plays the optional authorizer of
+open reads that identify the caller (`analytics.optional_auth`): a token, when sent, is verified the same
+way and passed on in that Lambda authorizer's context shape; a bad one is refused (403 on AWS)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+
+from analytics.optional_auth import authorizer_context as optional_authorizer_context
+from analytics.optional_auth import bearer_token
 
 ALGORITHM = "HS256"
 
@@ -21,15 +26,30 @@ class JwtAuthorizer:
     secret: str
     issuer: str
     audience: str
+    roles_claim: str = "roles"
 
     def authorize(self, headers: Mapping[str, str]) -> dict[str, Any]:
         """The event's `requestContext.authorizer` block for a request with these (lower-cased) headers."""
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("no bearer token")
+        return authorizer_context(self._verify(token.strip()))
+
+    def authorize_optional(self, headers: Mapping[str, str]) -> dict[str, Any]:
+        """The block the optional authorizer leads to: `{"lambda": {}}` without an Authorization header,
+        `{"lambda": {"sub": ..., <roles claim>: "a b"}}` for a valid token; Unauthorized for any other."""
+        header = headers.get("authorization")
+        if header is None:
+            return {"lambda": {}}
+        token = bearer_token(header)
+        if not token:
+            raise Unauthorized("an empty Authorization header")
+        return {"lambda": optional_authorizer_context(self._verify(token), self.roles_claim)}
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
-            claims = jwt.decode(
-                token.strip(),
+            claims: dict[str, Any] = jwt.decode(
+                token,
                 self.secret,
                 algorithms=[ALGORITHM],
                 audience=self.audience,
@@ -38,7 +58,7 @@ class JwtAuthorizer:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(str(exc)) from exc
-        return authorizer_context(claims)
+        return claims
 
 
 def authorizer_context(claims: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,9 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
     data_dir = data_dir.resolve()
     settings = get_settings()
     functions = Functions()
-    authorizer = JwtAuthorizer(load_secret(data_dir), settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    authorizer = JwtAuthorizer(
+        load_secret(data_dir), settings.JWT_ISSUER, settings.JWT_AUDIENCE, settings.JWT_ROLES_CLAIM
+    )
     api = LocalApi(functions, authorizer, require_auth_for_reads=settings.REQUIRE_AUTH_FOR_READS)
     server = bind(port, api)
     # Installed explicitly: a shell starts background jobs with SIGINT ignored.
