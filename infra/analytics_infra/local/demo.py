@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from analytics.enums import Role
 from analytics.settings import Settings
@@ -339,7 +340,7 @@ def _post_all(
 ) -> Tally:
     tally = Tally()
     for batch in _batches(items):
-        answer = _post_bulk(functions, kind, batch, claims)
+        answer = call_function(functions, "POST", f"/api/v1/{kind}/bulk", claims, body={kind: batch})
         if answer.get("failed"):
             first = answer["errors"][0]
             raise LocalRunnerError(
@@ -352,21 +353,30 @@ def _post_all(
     return tally
 
 
-def _post_bulk(
-    functions: Functions, kind: str, batch: list[dict[str, Any]], claims: dict[str, Any]
+def call_function(
+    functions: Functions,
+    method: str,
+    path: str,
+    claims: dict[str, Any],
+    *,
+    query: dict[str, str] | None = None,
+    body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    path = f"/api/v1/{kind}/bulk"
-    route = match("POST", path)
-    assert route is not None, f"the route table has no POST {path}"
-    body = json.dumps({kind: batch}).encode()
-    request = HttpRequest("POST", path, [("host", "127.0.0.1"), ("content-type", "application/json")], body)
+    """Calls a route's function directly, as API Gateway would with these token claims; its JSON answer."""
+    route = match(method, path)
+    assert route is not None, f"the route table has no {method} {path}"
+    target = f"{path}?{urlencode(query)}" if query else path
+    payload = json.dumps(body).encode() if body is not None else b""
+    request = HttpRequest(
+        method, target, [("host", "127.0.0.1"), ("content-type", "application/json")], payload
+    )
     event = build_event(request, route)
     event["requestContext"]["authorizer"] = authorizer_context(claims)
     request_id = event["requestContext"]["requestId"]
     response = to_http_response(functions.invoke(route.function, event), request_id=request_id)
     if response.status not in (200, 201):
         detail = response.body[:500].decode(errors="replace")
-        raise LocalRunnerError(f"loading demo {kind} failed: HTTP {response.status} {detail}")
+        raise LocalRunnerError(f"demo: {method} {path} failed: HTTP {response.status} {detail}")
     answer: dict[str, Any] = json.loads(response.body)
     return answer
 

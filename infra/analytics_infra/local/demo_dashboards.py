@@ -6,19 +6,14 @@ dashboards the demo user does not have yet, by name."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from analytics.enums import Role
 from analytics.settings import Settings
-from analytics_infra.local.authorizer import authorizer_context
-from analytics_infra.local.errors import LocalRunnerError
+from analytics_infra.local.demo import call_function
 from analytics_infra.local.functions import Functions
-from analytics_infra.local.gateway import HttpRequest, build_event, to_http_response
 from analytics_infra.local.tokens import build_claims
-from analytics_infra.routes import match
 
 DEMO_USER = "local-demo"
 PATH = "/api/v1/dashboards"
@@ -276,39 +271,12 @@ DEMO_DASHBOARDS: list[dict[str, Any]] = [
 def load_demo_dashboards(functions: Functions, settings: Settings, progress: Callable[[str], None]) -> int:
     """Creates the demo dashboards the demo user does not have yet; returns how many it created."""
     claims = build_claims(Role.ADMIN, settings, sub=DEMO_USER)
-    listed = _call(functions, "GET", PATH, claims, query={"created_by": DEMO_USER, "limit": "1000"})
+    listed = call_function(functions, "GET", PATH, claims, query={"created_by": DEMO_USER, "limit": "1000"})
     existing = {dashboard["name"] for dashboard in listed["items"]}
     created = 0
     for dashboard in DEMO_DASHBOARDS:
         if dashboard["name"] not in existing:
-            _call(functions, "POST", PATH, claims, body=dashboard)
+            call_function(functions, "POST", PATH, claims, body=dashboard)
             created += 1
     progress(f"demo: {created} dashboards created, {len(DEMO_DASHBOARDS) - created} already there")
     return created
-
-
-def _call(
-    functions: Functions,
-    method: str,
-    path: str,
-    claims: dict[str, Any],
-    *,
-    query: dict[str, str] | None = None,
-    body: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    route = match(method, path)
-    assert route is not None, f"the route table has no {method} {path}"
-    target = f"{path}?{urlencode(query)}" if query else path
-    payload = json.dumps(body).encode() if body is not None else b""
-    request = HttpRequest(
-        method, target, [("host", "127.0.0.1"), ("content-type", "application/json")], payload
-    )
-    event = build_event(request, route)
-    event["requestContext"]["authorizer"] = authorizer_context(claims)
-    request_id = event["requestContext"]["requestId"]
-    response = to_http_response(functions.invoke(route.function, event), request_id=request_id)
-    if response.status not in (200, 201):
-        detail = response.body[:500].decode(errors="replace")
-        raise LocalRunnerError(f"demo dashboards: {method} {path} failed: HTTP {response.status} {detail}")
-    answer: dict[str, Any] = json.loads(response.body)
-    return answer
