@@ -16,9 +16,9 @@ from analytics.db.paging import page_of
 from analytics.db.rollup_sql import ADD_NEW_SKETCH, HOUR_OF, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
-from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
+from analytics.schemas.metrics import MetricCreate, MetricFields, MetricFilters, MetricResponse
 
-ITEMS: TypeAdapter[list[MetricCreate | Skipped]] = TypeAdapter(list[MetricCreate | Skipped])
+ITEMS: TypeAdapter[list[MetricFields | Skipped]] = TypeAdapter(list[MetricFields | Skipped])
 
 ITEM_COLUMNS = (
     "service_name service_name_enum, metric_type metric_type_enum, metric_name text, value double precision, "
@@ -52,7 +52,7 @@ WITH staged AS MATERIALIZED (
   RETURNING id, metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
             "timestamp", metric_value
 ), per_hour_bucket AS (
-  SELECT metric_name, service_name, metric_type, unit, date_trunc('hour', "timestamp", 'UTC') AS hour,
+  SELECT metric_name, service_name, metric_type, unit, {HOUR_OF} AS hour,
          sketch_bucket(metric_value) AS bucket, count(*) AS n, sum(metric_value) AS total,
          min(metric_value) AS low, max(metric_value) AS high, sum(metric_value * metric_value) AS squares
   FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
@@ -175,7 +175,7 @@ class SqlMetricStore:
             self._session, STORE_REPORTING_EACH_ROW, metrics, default_time, ITEMS
         )
 
-    def store(self, messages: Sequence[MessageItems[MetricCreate]]) -> int:
+    def store(self, messages: Sequence[MessageItems[MetricFields]]) -> int:
         """Stores the messages' metrics; answers how many were new (the ingest queue's path)."""
         return store_counting(self._session, STORE_COUNTING, messages, ITEMS)
 

@@ -20,7 +20,8 @@ ADD_NEW_SKETCH = (
     "FROM jsonb_each_text(excluded.sketch))"
 )
 
-HOUR_OF = "date_trunc('hour', \"timestamp\", 'UTC')"
+# The UTC hour of a row: date_bin is plain arithmetic, where date_trunc with a zone converts every row.
+HOUR_OF = "date_bin('1 hour', \"timestamp\", TIMESTAMPTZ '2000-01-01 00:00+00')"
 UTC_DAY_OF = "(\"timestamp\" AT TIME ZONE 'UTC')::date"
 
 
