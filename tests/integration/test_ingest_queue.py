@@ -152,3 +152,35 @@ def test_unreadable_envelopes_are_rejected_not_retried() -> None:
     bodies: list[Any] = [[1, 2, 3], {"metrics": "nope"}, {"metrics": [], "extra": 1}, "{broken"]
     assert consume(sqs_event(bodies)) == []
     assert scalar("SELECT count(*) FROM ingest_rejections WHERE kind = 'message'") == 4
+
+
+def test_an_envelope_read_in_one_pass_stores_what_reading_item_by_item_stores() -> None:
+    by_alias = {key: value for key, value in metric("by_alias").items() if key not in ("value", "unit")}
+    items = [
+        {**by_alias, "metric_value": 1.5, "metric_unit": "USD", "timestamp": "2025-12-24T10:15:00"},
+        metric("with_extras", -2, dimensions={"country": "KE", "n": 3}, meta={"n": "é"}, idempotency_key="k"),
+        metric("no_time", 7.25, timestamp=None),
+    ]
+    event = {"event_name": "signup", "user_id": "u1", "properties": {"plan": "pro"}}
+    # One valid envelope (read in one pass), then the same items one per message (read item by item).
+    consume(sqs_event([{"metrics": items, "events": [event]}], prefix="envelope"))
+    single = [{**item, "idempotency_key": f"single-{i}"} for i, item in enumerate(items)]
+    consume(sqs_event(single, prefix="single"))
+
+    columns = 'metric_name, metric_value, metric_unit, dimensions::text, meta::text, "timestamp"'
+    with get_engine().connect() as connection:
+        stored = connection.execute(text(f"SELECT {columns} FROM metrics ORDER BY 1, 6")).all()
+    assert len(stored) == 6
+    assert stored[0::2] == stored[1::2]  # each item twice, alike but for the key
+    assert scalar("SELECT count(*) FROM events WHERE idempotency_key = 'sqs:envelope-0:3'") == 1
+    assert scalar("SELECT count(*) FROM ingest_rejections") == 0
+
+
+def test_an_empty_object_or_a_nul_character_is_rejected_and_the_neighbours_kept() -> None:
+    nul = metric("bad", dimensions={"note": "a\u0000b"})
+    consume(sqs_event([{}, {"metrics": [metric("kept"), nul]}]))
+
+    assert scalar("SELECT count(*) FROM metrics") == 1
+    assert scalar("SELECT metric_name FROM metrics") == "kept"
+    reasons = scalar("SELECT string_agg(reason::text, ' ' ORDER BY message_id) FROM ingest_rejections")
+    assert "Field required" in reasons and "NUL" in reasons

@@ -14,10 +14,10 @@ from analytics.db.json_batch import Skipped, store_counting, store_reporting_eac
 from analytics.db.models import Event
 from analytics.db.paging import page_of
 from analytics.ports import InsertOutcome
-from analytics.schemas.events import EventCreate, EventFilters, EventResponse
+from analytics.schemas.events import EventCreate, EventFields, EventFilters, EventResponse
 from analytics.schemas.ingest import MessageItems
 
-ITEMS: TypeAdapter[list[EventCreate | Skipped]] = TypeAdapter(list[EventCreate | Skipped])
+ITEMS: TypeAdapter[list[EventFields | Skipped]] = TypeAdapter(list[EventFields | Skipped])
 
 ITEM_COLUMNS = (
     'event_name text, user_id text, properties jsonb, "timestamp" timestamptz, idempotency_key text'
@@ -81,7 +81,7 @@ class SqlEventStore:
     def insert_many(self, events: Sequence[EventCreate], default_time: dt.datetime) -> list[InsertOutcome]:
         return store_reporting_each_item(self._session, STORE_REPORTING_EACH_ROW, events, default_time, ITEMS)
 
-    def store(self, messages: Sequence[MessageItems[EventCreate]]) -> int:
+    def store(self, messages: Sequence[MessageItems[EventFields]]) -> int:
         """Stores the messages' events; answers how many were new (the ingest queue's path)."""
         return store_counting(self._session, STORE_COUNTING, messages, ITEMS)
 

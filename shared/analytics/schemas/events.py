@@ -18,8 +18,10 @@ EVENT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class EventCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EVENT_EXAMPLE]})
+class EventFields(BaseModel):
+    """An event's fields, every check made by pydantic-core (see MetricFields)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     event_name: Name
     user_id: str | None = Field(None, max_length=255)
@@ -28,6 +30,10 @@ class EventCreate(BaseModel):
         None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
     )
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
+
+
+class EventCreate(EventFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [EVENT_EXAMPLE]})
 
     _no_nul = model_validator(mode="before")(reject_nul)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -31,7 +32,7 @@ class MessageItems(Generic[T]):
 
     message_id: str | None
     sent_at: dt.datetime
-    items: list[T | None]
+    items: Sequence[T | None]
     first_position: int = 0
 
 

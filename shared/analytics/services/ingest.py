@@ -13,13 +13,13 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from analytics.errors import Unavailable
 from analytics.http_detail import error_detail
 from analytics.ports import UnitOfWork
 from analytics.schemas.common import NUL_CHECKED, Page
-from analytics.schemas.events import EventCreate
+from analytics.schemas.events import EventCreate, EventFields
 from analytics.schemas.ingest import (
     IngestReport,
     MessageItems,
@@ -28,9 +28,21 @@ from analytics.schemas.ingest import (
     RejectionFilters,
     RejectionResponse,
 )
-from analytics.schemas.metrics import MetricCreate
+from analytics.schemas.metrics import MetricCreate, MetricFields
 
 ENVELOPE_KEYS = frozenset({"metrics", "events"})
+
+
+class Envelope(BaseModel):
+    """A message of valid items, read from its JSON text and checked by pydantic-core in one pass."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metrics: list[MetricFields] = []
+    events: list[EventFields] = []
+
+
+ENVELOPE = TypeAdapter(Envelope)
 
 
 M = TypeVar("M", MetricCreate, EventCreate)
@@ -41,8 +53,8 @@ EVENT_LIST = TypeAdapter(list[EventCreate])
 
 class _Batch:
     def __init__(self) -> None:
-        self.metrics: list[MessageItems[MetricCreate]] = []
-        self.events: list[MessageItems[EventCreate]] = []
+        self.metrics: list[MessageItems[MetricFields]] = []
+        self.events: list[MessageItems[EventFields]] = []
         self.rejections: list[Rejection] = []
 
     def reject_message(self, message: QueueMessage, msg: str, type_: str) -> None:
@@ -50,6 +62,29 @@ class _Batch:
         self.rejections.append(Rejection(message.message_id, -1, "message", message.body, reason))
 
     def add(self, message: QueueMessage) -> None:
+        if not self._add_valid_envelope(message):
+            self._add_item_by_item(message)
+
+    def _add_valid_envelope(self, message: QueueMessage) -> bool:
+        """The common case, three times faster than reading and checking item by item: an envelope whose
+        items are all valid. A NUL character can only arrive escaped, and only MetricCreate/EventCreate
+        look for it."""
+        if "\\u0000" in message.body:
+            return False
+        try:
+            envelope = ENVELOPE.validate_json(message.body)
+        except ValidationError:
+            return False
+        if not envelope.model_fields_set:  # `{}` is a metric without fields, not an empty envelope
+            return False
+        if envelope.metrics:
+            self.metrics.append(MessageItems(message.message_id, message.sent_at, envelope.metrics))
+        if envelope.events:
+            first = len(envelope.metrics)
+            self.events.append(MessageItems(message.message_id, message.sent_at, envelope.events, first))
+        return True
+
+    def _add_item_by_item(self, message: QueueMessage) -> None:
         try:
             body = json.loads(message.body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
