@@ -48,7 +48,7 @@ def unpack(columns: str) -> str:
 def batch_json(batches: Sequence[MessageItems[Any]], adapter: TypeAdapter[Any]) -> str:
     parts = []
     for batch in batches:
-        items = batch.items if None not in batch.items else [SKIPPED if i is None else i for i in batch.items]
+        items = [SKIPPED if item is None else item for item in batch.items]
         parts.append(
             f'{{"message_id":{json.dumps(batch.message_id)},"sent_at":"{batch.sent_at.isoformat()}",'
             f'"first_position":{batch.first_position},"items":{adapter.dump_json(items).decode()}}}'

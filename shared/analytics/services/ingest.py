@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from analytics.errors import Unavailable
 from analytics.http_detail import error_detail
@@ -38,8 +38,8 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    metrics: list[MetricFields] = []
-    events: list[EventFields] = []
+    metrics: list[MetricFields] = Field(default_factory=list)
+    events: list[EventFields] = Field(default_factory=list)
 
 
 ENVELOPE = TypeAdapter(Envelope)
