@@ -1,21 +1,27 @@
 """SQL for StatisticsQuery: one statement, grouped and summarised by PostgreSQL, answered as JSON.
 
 Each answer row has the group values as `g0`, `g1`, ... (in the query's group_by order; a time group is
-the period's first instant) and the figures of analytics.statistics.FIGURES.
+its period's first instant written in the query's zone, as `datetime.isoformat()` writes it) and the
+figures of analytics.statistics.FIGURES.
+
+PostgreSQL sends the rows as one JSON array of arrays, read by pydantic-core's parser: JSON objects
+(keys repeated in every row, a record turned into JSON per row) and Python's json module cost more
+than the rest of a three-year daily answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from analytics.db.rollup_sql import QUANTILE_LEVELS, SERIES
 from analytics.statistics import (
     DIMENSION_PREFIX,
+    FIGURES,
     SERIES_FIELDS,
     TIME_GROUPS,
     Interval,
@@ -40,8 +46,9 @@ def statistics_rows(
         sql, params = _from_rollups(query, percentiles)
     else:
         sql, params = _from_raw(query, percentiles)
-    rows: list[dict[str, Any]] = json.loads(session.execute(text(sql), params).scalar_one())
-    return rows
+    names = [*_group_names(query), *FIGURES]
+    answer = session.execute(text(sql), params).scalar_one()
+    return [dict(zip(names, values, strict=False)) for values in from_json(answer)]
 
 
 def _on_utc_days(query: StatisticsQuery) -> bool:
@@ -75,9 +82,32 @@ def _filters(query: StatisticsQuery, params: dict[str, Any]) -> list[str]:
     return clauses
 
 
-def _answer(rows_sql: str, group_names: str) -> str:
+def _group_names(query: StatisticsQuery) -> list[str]:
+    return [f"g{i}" for i in range(len(query.group_by))]
+
+
+def _local_text(instant: str, tz: str) -> str:
+    """SQL writing the timestamptz `instant` in the zone :tz as `datetime.isoformat()` writes an aware
+    datetime: 2025-03-30T00:00:00+01:00 (the offset's seconds only when it has some)."""
+    if tz == "UTC":
+        return f"""to_char({instant} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+    offset = f"({instant} AT TIME ZONE :tz - {instant} AT TIME ZONE 'UTC')"
+    offset_format = f"CASE WHEN extract(second FROM {offset}) = 0 THEN 'HH24:MI' ELSE 'HH24:MI:SS' END"
+    return f"""to_char({instant} AT TIME ZONE :tz, 'YYYY-MM-DD"T"HH24:MI:SS')
+    || CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END
+    || to_char(greatest({offset}, -{offset}), {offset_format})"""
+
+
+def _answer(query: StatisticsQuery, rows_sql: str, group_names: str) -> str:
+    """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order."""
+    groups = [
+        _local_text(name, query.tz) if field in TIME_GROUPS else name
+        for name, field in zip(_group_names(query), query.group_by, strict=True)
+    ]
+    values = ", ".join([*groups, *FIGURES])
     return f"""
-SELECT coalesce(json_agg(answer ORDER BY {group_names}), '[]')::text FROM ({rows_sql}) AS answer"""
+SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]')::text
+FROM ({rows_sql}) AS answer"""
 
 
 def _names(columns: list[str]) -> str:
@@ -134,7 +164,7 @@ SELECT {groups}, count, sum, sum / count AS avg, min, max,
        sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
        {STORED_OR_MERGED if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
-    return _answer(rows, groups), params
+    return _answer(query, rows, groups), params
 
 
 def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
@@ -177,7 +207,7 @@ FROM (
   FROM metrics WHERE {" AND ".join(where)}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(rows, groups), params
+    return _answer(query, rows, groups), params
 
 
 class SqlStatisticsReader:
