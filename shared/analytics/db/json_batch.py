@@ -25,9 +25,6 @@ class Skipped(BaseModel):
 
 SKIPPED = Skipped()
 
-# A batch's rollup aggregates (a sketch per series and hour) outgrow the default 4 MB and spill to disk.
-ROOM_FOR_ROLLUPS = "SET LOCAL work_mem = '64MB'"
-
 
 def unpack(columns: str) -> str:
     """SQL yielding the batch's items as rows of `columns` (a record definition such as `a int, b text`),
@@ -67,7 +64,6 @@ def store_reporting_each_item(
     if not items:
         return []
     batch = batch_json([MessageItems(None, default_time, list(items))], adapter)
-    session.execute(text(ROOM_FOR_ROLLUPS))
     return [(row_id, created) for row_id, created in session.execute(text(statement), {"batch": batch})]
 
 
@@ -77,5 +73,4 @@ def store_counting(
     """Runs a store statement over queue messages; how many items were new."""
     if not messages:
         return 0
-    session.execute(text(ROOM_FOR_ROLLUPS))
     return int(session.execute(text(statement), {"batch": batch_json(messages, adapter)}).scalar_one())
