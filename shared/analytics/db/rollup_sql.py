@@ -15,9 +15,12 @@ DAILY_QUANTILES = f"coalesce(quantiles, {QUANTILES_OF_SKETCH})"
 
 # The upsert's merge of a batch's few buckets (`excluded.sketch`) into a stored sketch `r.sketch`: only the
 # new buckets are looked up and replaced, in C, where sketch_merge would unpack and regroup both sketches.
+# A day's sketch is large enough to be stored compressed out of line, and every lookup would decompress it
+# again: `|| '{}'` decompresses it once, and OFFSET 0 keeps the planner from copying that expression into
+# each lookup (0.7 ms per daily row before, 0.26 ms after).
 ADD_NEW_SKETCH = (
-    "r.sketch || (SELECT jsonb_object_agg(key, value::bigint + coalesce((r.sketch->>key)::bigint, 0)) "
-    "FROM jsonb_each_text(excluded.sketch))"
+    "(SELECT stored || (SELECT jsonb_object_agg(key, value::bigint + coalesce((stored->>key)::bigint, 0)) "
+    "FROM jsonb_each_text(excluded.sketch)) FROM (SELECT r.sketch || '{}'::jsonb AS stored OFFSET 0) AS old)"
 )
 
 # The UTC hour of a row: date_bin is plain arithmetic, where date_trunc with a zone converts every row.
