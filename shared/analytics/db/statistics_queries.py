@@ -2,7 +2,8 @@
 
 Each answer row has the group values as `g0`, `g1`, ... (in the query's group_by order; a time group is
 its period's first instant written in the query's zone, as `datetime.isoformat()` writes it) and the
-figures of analytics.statistics.FIGURES.
+figures of analytics.statistics.FIGURES. Rows are grouped by the local start of their period (the day
+itself for days of daily rollups), which is turned into an instant and written once per group.
 
 PostgreSQL sends the rows as one JSON array of arrays, read by pydantic-core's parser: JSON objects
 (keys repeated in every row, a record turned into JSON per row) and Python's json module cost more
@@ -59,13 +60,21 @@ def _on_utc_days(query: StatisticsQuery) -> bool:
     )
 
 
+def _period_start(interval: Interval, period_of: str) -> str:
+    """The local start of the period of `interval` holding `period_of`: the rows' local time, or `day`,
+    the UTC day of daily rows, which starts its own day (grouping by the column itself is cheaper)."""
+    if period_of == "day":
+        return "day" if interval is Interval.DAY else f"date_trunc('{interval}', day::timestamp)"
+    return f"date_trunc('{interval}', {period_of})"
+
+
 def _group_columns(query: StatisticsQuery, period_of: str, params: dict[str, Any]) -> list[str]:
     columns = []
     for i, name in enumerate(query.group_by):
         if name in SERIES_FIELDS:
             columns.append(f"{name} AS g{i}")
         elif name in TIME_GROUPS:
-            columns.append(f"date_trunc('{TIME_GROUPS[name]}', {period_of}) AT TIME ZONE :tz AS g{i}")
+            columns.append(f"{_period_start(TIME_GROUPS[name], period_of)} AS g{i}")
         else:
             params[f"group_key{i}"] = name.removeprefix(DIMENSION_PREFIX)
             columns.append(f"dimensions->>:group_key{i} AS g{i}")
@@ -86,11 +95,13 @@ def _group_names(query: StatisticsQuery) -> list[str]:
     return [f"g{i}" for i in range(len(query.group_by))]
 
 
-def _local_text(instant: str, tz: str) -> str:
-    """SQL writing the timestamptz `instant` in the zone :tz as `datetime.isoformat()` writes an aware
-    datetime: 2025-03-30T00:00:00+01:00 (the offset's seconds only when it has some)."""
+def _local_text(local_start: str, tz: str) -> str:
+    """SQL writing the instant of `local_start` (a local date or timestamp in the zone :tz) as
+    `datetime.isoformat()` writes it in that zone: 2025-03-30T00:00:00+01:00 (the offset's seconds only
+    when it has some; a local time skipped by a DST change is written as the instant it stands for)."""
     if tz == "UTC":
-        return f"""to_char({instant} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+        return f"""to_char({local_start}::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+    instant = f"({local_start}::timestamp AT TIME ZONE :tz)"
     offset = f"({instant} AT TIME ZONE :tz - {instant} AT TIME ZONE 'UTC')"
     offset_format = f"CASE WHEN extract(second FROM {offset}) = 0 THEN 'HH24:MI' ELSE 'HH24:MI:SS' END"
     return f"""to_char({instant} AT TIME ZONE :tz, 'YYYY-MM-DD"T"HH24:MI:SS')
@@ -117,7 +128,7 @@ def _names(columns: list[str]) -> str:
 def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     if _on_utc_days(query):
-        table, period_of = "metric_rollups_daily", "day::timestamp"
+        table, period_of = "metric_rollups_daily", "day"
         where = ["day >= CAST(:start AS date)", "day < CAST(:end AS date)"]
         params |= {"start": query.start.date(), "end": query.end.date()}
     else:
