@@ -87,7 +87,7 @@ def statistics(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool = True
     def compute() -> StatisticsAnswer:
         rows = _rows(uow, query, percentiles)
         keys = _group_keys(query, query.group_by)
-        for row in rows:
+        for row in rows:  # validated as they are: the model ignores their g0, g1, ...
             row["group"] = {name: row[key] for name, key in keys}
         groups = GROUPS.validate_python(rows)
         if not groups and not query.group_by:
