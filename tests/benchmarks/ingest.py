@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import datetime as dt
+import gc
 import json
 import random
 import subprocess
