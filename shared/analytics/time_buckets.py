@@ -37,13 +37,17 @@ def _first_local_day(moment: dt.datetime, interval: Interval, zone: ZoneInfo) ->
     return day
 
 
+def first_hour_start(start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant at which the local hour holding `start` begins; hourly buckets step from it."""
+    return start.astimezone(zone).replace(minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
 def bucket_starts(
     start: dt.datetime, end: dt.datetime, interval: Interval, zone: ZoneInfo
 ) -> list[dt.datetime]:
     """The UTC instants at which the buckets overlapping [start, end) begin."""
     if interval is Interval.HOUR:
-        local = start.astimezone(zone)
-        moment = local.replace(minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+        moment = first_hour_start(start, zone)
         starts = []
         while moment < end:
             starts.append(moment)

@@ -130,6 +130,38 @@ def test_daily_series_across_dst_has_one_bucket_per_local_day(
     assert series["values"] == [24.0, float(hours), 24.0]
 
 
+def test_the_hour_repeated_when_clocks_go_back_is_two_hours(invoke: Invoke) -> None:
+    # New York, 2 November 2025: 01:00-02:00 happens at -04:00 (05:00Z), then again at -05:00 (06:00Z).
+    load(
+        [
+            metric(value=v, timestamp=f"2025-11-02T{t}:00Z", dimensions={"k": "x"})
+            for v, t in ((1, "05:30"), (2, "06:30"), (4, "06:40"))
+        ]
+    )
+    period = {
+        "start_date": "2025-11-02T04:00:00Z",
+        "end_date": "2025-11-02T08:00:00Z",
+        "tz": "America/New_York",
+    }
+    expected = [
+        "2025-11-02T00:00:00-04:00",
+        "2025-11-02T01:00:00-04:00",
+        "2025-11-02T01:00:00-05:00",
+        "2025-11-02T02:00:00-05:00",
+    ]
+
+    for raw in ({}, {"dimensions.k": "x"}):  # from the hourly rollups, then from the raw rows
+        statistics = ask(invoke, "statistics", group_by="hour", **period, **raw).body
+        assert statistics["source"] == ("raw" if raw else "rollups")
+        assert [(g["group"]["hour"], g["count"]) for g in statistics["groups"]] == [
+            (expected[1], 1),
+            (expected[2], 2),
+        ]
+        series = ask(invoke, "time-series/data", interval="hour", agg="sum", **period, **raw).body
+        assert series["buckets"] == expected
+        assert series["series"][0]["values"] == [None, 1.0, 6.0, None]
+
+
 def test_hourly_series_fill_modes(invoke: Invoke) -> None:
     load(
         [

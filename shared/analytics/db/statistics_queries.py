@@ -28,7 +28,9 @@ from analytics.statistics import (
     Interval,
     Source,
     StatisticsQuery,
+    zone_of,
 )
+from analytics.time_buckets import first_hour_start
 
 LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
@@ -60,21 +62,30 @@ def _on_utc_days(query: StatisticsQuery) -> bool:
     )
 
 
-def _period_start(interval: Interval, period_of: str) -> str:
-    """The local start of the period of `interval` holding `period_of`: the rows' local time, or `day`,
-    the UTC day of daily rows, which starts its own day (grouping by the column itself is cheaper)."""
+def _period_start(interval: Interval, period_of: str, instant_of: str) -> str:
+    """The start of the period of `interval` holding a row. Hours are real hours, stepping from
+    :hour_origin as analytics.time_buckets does, so the hour repeated when clocks go back is two hours:
+    the instant `instant_of` binned. Days, weeks and months start at the local midnight of `period_of`,
+    the row's local time, or `day`, the UTC day of daily rows, which starts its own day (grouping by the
+    column itself is cheaper)."""
+    if interval is Interval.HOUR:
+        return f"date_bin('1 hour', {instant_of}, CAST(:hour_origin AS timestamptz))"
     if period_of == "day":
         return "day" if interval is Interval.DAY else f"date_trunc('{interval}', day::timestamp)"
     return f"date_trunc('{interval}', {period_of})"
 
 
-def _group_columns(query: StatisticsQuery, period_of: str, params: dict[str, Any]) -> list[str]:
+def _group_columns(
+    query: StatisticsQuery, period_of: str, params: dict[str, Any], instant_of: str = ""
+) -> list[str]:
     columns = []
     for i, name in enumerate(query.group_by):
         if name in SERIES_FIELDS:
             columns.append(f"{name} AS g{i}")
         elif name in TIME_GROUPS:
-            columns.append(f"{_period_start(TIME_GROUPS[name], period_of)} AS g{i}")
+            if TIME_GROUPS[name] is Interval.HOUR:
+                params["hour_origin"] = first_hour_start(query.start, zone_of(query.tz))
+            columns.append(f"{_period_start(TIME_GROUPS[name], period_of, instant_of)} AS g{i}")
         else:
             params[f"group_key{i}"] = name.removeprefix(DIMENSION_PREFIX)
             columns.append(f"dimensions->>:group_key{i} AS g{i}")
@@ -95,13 +106,11 @@ def _group_names(query: StatisticsQuery) -> list[str]:
     return [f"g{i}" for i in range(len(query.group_by))]
 
 
-def _local_text(local_start: str, tz: str) -> str:
-    """SQL writing the instant of `local_start` (a local date or timestamp in the zone :tz) as
-    `datetime.isoformat()` writes it in that zone: 2025-03-30T00:00:00+01:00 (the offset's seconds only
-    when it has some; a local time skipped by a DST change is written as the instant it stands for)."""
+def _instant_text(instant: str, tz: str) -> str:
+    """SQL writing the instant `instant` (a timestamptz) as `datetime.isoformat()` writes it in the zone
+    :tz: 2025-03-30T00:00:00+01:00 (the offset's seconds only when it has some)."""
     if tz == "UTC":
-        return f"""to_char({local_start}::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
-    instant = f"({local_start}::timestamp AT TIME ZONE :tz)"
+        return f"""to_char({instant} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
     offset = f"({instant} AT TIME ZONE :tz - {instant} AT TIME ZONE 'UTC')"
     offset_format = f"CASE WHEN extract(second FROM {offset}) = 0 THEN 'HH24:MI' ELSE 'HH24:MI:SS' END"
     return f"""to_char({instant} AT TIME ZONE :tz, 'YYYY-MM-DD"T"HH24:MI:SS')
@@ -109,10 +118,22 @@ def _local_text(local_start: str, tz: str) -> str:
     || to_char(greatest({offset}, -{offset}), {offset_format})"""
 
 
+def _local_text(local_start: str, tz: str) -> str:
+    """SQL writing the instant of `local_start` (a local date or timestamp in the zone :tz) as
+    _instant_text does (a local time skipped by a DST change is written as the instant it stands for)."""
+    if tz == "UTC":
+        return f"""to_char({local_start}::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+    return _instant_text(f"({local_start}::timestamp AT TIME ZONE :tz)", tz)
+
+
+def _time_text(name: str, field: str, tz: str) -> str:
+    return _instant_text(name, tz) if TIME_GROUPS[field] is Interval.HOUR else _local_text(name, tz)
+
+
 def _answer(query: StatisticsQuery, rows_sql: str, group_names: str) -> str:
     """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order."""
     groups = [
-        _local_text(name, query.tz) if field in TIME_GROUPS else name
+        _time_text(name, field, query.tz) if field in TIME_GROUPS else name
         for name, field in zip(_group_names(query), query.group_by, strict=True)
     ]
     values = ", ".join([*groups, *FIGURES])
@@ -134,7 +155,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     else:
         table, period_of = "metric_rollups_hourly", "(bucket_start AT TIME ZONE :tz)"
         where = ["bucket_start >= :start", "bucket_start < :end"]
-    columns = _group_columns(query, period_of, params)
+    columns = _group_columns(query, period_of, params, instant_of="bucket_start")
     groups = _names(columns)
     condition = " AND ".join(where + _filters(query, params))
     if table == "metric_rollups_daily" and query.interval in (None, Interval.MONTH):
@@ -202,7 +223,7 @@ def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], para
 
 def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
-    columns = _group_columns(query, '("timestamp" AT TIME ZONE :tz)', params)
+    columns = _group_columns(query, '("timestamp" AT TIME ZONE :tz)', params, instant_of='"timestamp"')
     groups = _names(columns)
     where = ['"timestamp" >= :start', '"timestamp" < :end', *_filters(query, params)]
     for i, (key, value) in enumerate(query.dimensions):
