@@ -42,9 +42,6 @@ class Envelope(BaseModel):
     events: list[EventFields] = Field(default_factory=list)
 
 
-ENVELOPE = TypeAdapter(Envelope)
-
-
 M = TypeVar("M", MetricCreate, EventCreate)
 
 METRIC_LIST = TypeAdapter(list[MetricCreate])
@@ -66,13 +63,13 @@ class _Batch:
             self._add_item_by_item(message)
 
     def _add_valid_envelope(self, message: QueueMessage) -> bool:
-        """The common case, three times faster than reading and checking item by item: an envelope whose
-        items are all valid. A NUL character can only arrive escaped, and only MetricCreate/EventCreate
-        look for it."""
+        """The common case, in two thirds of the time reading and checking item by item takes: an envelope
+        whose items are all valid. A NUL character can only arrive escaped, and only MetricCreate and
+        EventCreate look for it."""
         if "\\u0000" in message.body:
             return False
         try:
-            envelope = ENVELOPE.validate_json(message.body)
+            envelope = Envelope.model_validate_json(message.body)
         except ValidationError:
             return False
         if not envelope.model_fields_set:  # `{}` is a metric without fields, not an empty envelope
