@@ -2,8 +2,8 @@
 
 Any quantile read from it is within RELATIVE_ACCURACY (1 %) of the true value of the same rank.
 Buckets are stored as `{bucket: count}` maps in the rollup tables. PostgreSQL buckets, merges and
-reads sketches itself (the SQL functions of migration 0002); this module is their definition, and a
-test holds the two to the same answers.
+reads sketches itself (the SQL functions of migrations 0002, 0007 and 0010); this module is their
+definition, and a test holds the two to the same answers.
 
 A bucket number encodes sign and magnitude so that bucket order is value order:
 0 holds zero (|v| < MIN_MAGNITUDE), OFFSET + k a positive value with k = ceil(log_gamma(v)),
