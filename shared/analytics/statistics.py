@@ -27,6 +27,8 @@ SERIES_FIELDS = ("service_name", "metric_type", "metric_name")
 TIME_GROUPS = {"date": Interval.DAY, "hour": Interval.HOUR, "week": Interval.WEEK, "month": Interval.MONTH}
 GROUP_OF_INTERVAL = {interval: name for name, interval in TIME_GROUPS.items()}
 DIMENSION_PREFIX = "dimensions."
+# The dimensions insights break metrics down by, rolled up per day (migration 0011).
+BREAKDOWN_DIMENSIONS = ("channel", "interaction_type", "partner_type", "platform", "project_type")
 FIGURES = ("count", "sum", "avg", "min", "max", "stddev", "p50", "p90", "p95", "p99")
 MAX_BUCKETS = 10_000
 PERCENTILE_RELATIVE_ERROR = 0.01  # of answers read from the rollups' sketches (analytics.sketch)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -16,9 +17,20 @@ from analytics.db.partitions import (
     month_start,
     months_ahead,
 )
-from analytics.db.rollup_sql import QUANTILES_OF_SKETCH, REFRESH_MONTHLY
+from analytics.db.rollup_sql import (
+    BUILD_DIMENSIONS,
+    CLEAR_STALE_DIMENSIONS,
+    QUANTILES_OF_SKETCH,
+    REFRESH_MONTHLY,
+)
 from analytics.errors import Unavailable
 from analytics.schemas.maintenance import RetentionReport
+from analytics.statistics import BREAKDOWN_DIMENSIONS
+
+# Series-days rolled up per transaction, and the time a run spends on them: the first run after a deploy
+# rolls up three years of raw rows, and whatever is left waits for the next day (read raw meanwhile).
+DIMENSION_DAYS_PER_STATEMENT = 500
+DIMENSION_SECONDS_PER_RUN = 600.0
 
 KEY_TABLES = {"metrics": ("metric_keys", "metric_timestamp"), "events": ("event_keys", "event_timestamp")}
 
@@ -70,6 +82,29 @@ def apply_retention(
             report.rejections_deleted = connection.execute(
                 text("DELETE FROM ingest_rejections WHERE received_at < :cutoff"), {"cutoff": sync_cutoff}
             ).rowcount
+        report.dimension_days_rolled_up, report.dimension_days_waiting = roll_up_dimensions(
+            oldest=cutoff, seconds=DIMENSION_SECONDS_PER_RUN
+        )
     except (OperationalError, InterfaceError) as exc:
         raise Unavailable("the database is unreachable; retention will run again") from exc
     return report
+
+
+def roll_up_dimensions(oldest: dt.date, seconds: float) -> tuple[int, bool]:
+    """Drops the dimension rollups of changed days and rolls those days up again from their raw rows,
+    newest first, for up to `seconds`. Answers how many series-days it rolled up and whether any wait."""
+    engine = get_engine()
+    with engine.begin() as connection:
+        connection.execute(text(CLEAR_STALE_DIMENSIONS))
+    deadline = time.monotonic() + seconds
+    done = 0
+    while True:
+        with engine.begin() as connection:
+            series_days, rows = connection.execute(
+                text(BUILD_DIMENSIONS),
+                {"keys": list(BREAKDOWN_DIMENSIONS), "oldest": oldest, "limit": DIMENSION_DAYS_PER_STATEMENT},
+            ).one()
+        done += series_days
+        finished = series_days < DIMENSION_DAYS_PER_STATEMENT or rows == 0
+        if finished or time.monotonic() > deadline:
+            return done, not finished

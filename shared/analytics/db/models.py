@@ -158,6 +158,44 @@ class MetricRollupMonthly(RollupKey, Base):
     built_from_days: Mapped[int] = mapped_column(Integer)  # how many daily rows
 
 
+class MetricDimensionRollupDaily(Base):
+    """UTC days per value of a breakdown dimension, built by the daily maintenance (migration 0011)."""
+
+    __tablename__ = "metric_dimension_rollups_daily"
+    __table_args__ = (
+        Index(
+            "uq_metric_dimension_rollups_daily",
+            "dimension_key",
+            "day",
+            "metric_name",
+            "service_name",
+            "metric_type",
+            "unit",
+            "dimension_value",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+
+    metric_name: Mapped[str] = mapped_column(String(255))
+    service_name: Mapped[ServiceName] = mapped_column(pg_enum(ServiceName, "service_name_enum"))
+    metric_type: Mapped[MetricType] = mapped_column(pg_enum(MetricType, "metric_type_enum"))
+    unit: Mapped[str] = mapped_column(String(50), server_default=text("''"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    dimension_key: Mapped[str] = mapped_column(String(100))
+    dimension_value: Mapped[str | None] = mapped_column(Text)  # NULL: the rows without the key
+    count: Mapped[int] = mapped_column(BigInteger)
+    sum: Mapped[float] = mapped_column(Double)
+    min: Mapped[float] = mapped_column(Double)
+    max: Mapped[float] = mapped_column(Double)
+    sum_squares: Mapped[float] = mapped_column(Double)
+    built_from: Mapped[int] = mapped_column(BigInteger)  # the daily row's version it was built from
+
+    __mapper_args__ = {  # noqa: RUF012
+        "primary_key": [metric_name, service_name, metric_type, unit, day, dimension_key, dimension_value]
+    }
+
+
 class Event(Base):
     """A tracked user event (spec/004); partitioned by month of `timestamp`."""
 

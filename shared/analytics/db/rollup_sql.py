@@ -94,3 +94,50 @@ ON CONFLICT ({SERIES}, month) DO UPDATE SET
   sum_squares = excluded.sum_squares, sketch = excluded.sketch, built_from = excluded.built_from,
   built_from_days = excluded.built_from_days
 """
+
+# Dimension rows (migration 0011) whose daily row changed since they were built, or is gone.
+CLEAR_STALE_DIMENSIONS = f"""
+DELETE FROM metric_dimension_rollups_daily b
+WHERE NOT EXISTS (
+  SELECT 1 FROM metric_rollups_daily d
+  WHERE ({SERIES}, day) = (b.metric_name, b.service_name, b.metric_type, b.unit, b.day)
+    AND d.version = b.built_from
+)
+"""
+
+# Dimension rows per :keys value for up to :limit daily rows that have none (newest days first, none
+# before :oldest, whose raw rows retention has dropped), from their raw rows; answers how many daily
+# rows it read and how many dimension rows it wrote. Every key of every built series-day gets at least
+# one row (the NULL value counts the rows without the key), so a missing :keys[1] row is how a stale
+# series-day shows.
+BUILD_DIMENSIONS = f"""
+WITH stale AS MATERIALIZED (
+  SELECT {SERIES}, day, version
+  FROM metric_rollups_daily d
+  WHERE day >= :oldest AND NOT EXISTS (
+    SELECT 1 FROM metric_dimension_rollups_daily b
+    WHERE b.dimension_key = (CAST(:keys AS text[]))[1] AND b.day = d.day
+      AND (b.metric_name, b.service_name, b.metric_type, b.unit)
+        = (d.metric_name, d.service_name, d.metric_type, d.unit)
+  )
+  ORDER BY day DESC
+  LIMIT :limit
+), built AS (
+INSERT INTO metric_dimension_rollups_daily
+  ({SERIES}, day, dimension_key, dimension_value, count, sum, min, max, sum_squares, built_from)
+SELECT s.metric_name, s.service_name, s.metric_type, s.unit, s.day, k.key, m.dimensions ->> k.key,
+       count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
+       sum(m.metric_value * m.metric_value), s.version
+FROM stale s
+JOIN metrics m
+  ON (m.metric_name, m.service_name, m.metric_type, coalesce(m.metric_unit, ''))
+   = (s.metric_name, s.service_name, s.metric_type, s.unit)
+  AND m."timestamp" >= s.day::timestamp AT TIME ZONE 'UTC'
+  AND m."timestamp" < (s.day + 1)::timestamp AT TIME ZONE 'UTC'
+CROSS JOIN unnest(CAST(:keys AS text[])) AS k(key)
+GROUP BY 1, 2, 3, 4, 5, 6, 7, s.version
+ON CONFLICT DO NOTHING
+RETURNING 1
+)
+SELECT (SELECT count(*) FROM stale) AS series_days, (SELECT count(*) FROM built) AS rows
+"""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from analytics.db.rollup_sql import QUANTILE_LEVELS, SERIES
 from analytics.statistics import (
+    BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
     FIGURES,
     SERIES_FIELDS,
@@ -45,8 +46,12 @@ STORED_OR_MERGED = ", ".join(
 def statistics_rows(
     session: Session, query: StatisticsQuery, percentiles: bool = True
 ) -> list[dict[str, Any]]:
+    whole_days = _whole_utc_days(query)
+    breakdown = _breakdown_key(query, percentiles)
     if query.source is Source.ROLLUPS:
         sql, params = _from_rollups(query, percentiles)
+    elif breakdown and whole_days:
+        sql, params = _from_dimension_rollups(session, query, breakdown, *whole_days)
     else:
         sql, params = _from_raw(query, percentiles)
     names = [*_group_names(query), *FIGURES]
@@ -237,6 +242,109 @@ FROM (
          min(metric_value) AS min, max(metric_value) AS max, stddev_pop(metric_value) AS stddev,
          {quantiles}::double precision[] AS q
   FROM metrics WHERE {" AND ".join(where)}
+  GROUP BY {groups}
+) AS figures"""
+    return _answer(query, rows, groups), params
+
+
+def _breakdown_key(query: StatisticsQuery, percentiles: bool) -> str | None:
+    """The key of a question the dimension rollups can answer: count, sum, min, max of groups of series
+    fields and one breakdown dimension, without time groups or dimension filters."""
+    keys = [
+        name.removeprefix(DIMENSION_PREFIX) for name in query.group_by if name.startswith(DIMENSION_PREFIX)
+    ]
+    if percentiles or query.dimensions or query.interval or len(keys) != 1:
+        return None
+    return keys[0] if keys[0] in BREAKDOWN_DIMENSIONS else None
+
+
+def _whole_utc_days(query: StatisticsQuery) -> tuple[dt.date, dt.date] | None:
+    """The first and the last-but-one whole UTC day within the period, if it holds any."""
+    start, end = (moment.astimezone(dt.UTC) for moment in (query.start, query.end))
+    first = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
+    return (first, end.date()) if first < end.date() else None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), dt.UTC)
+
+
+def _raw_stretches(
+    query: StatisticsQuery, first: dt.date, last: dt.date, stale_days: list[dt.date]
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of the period read from raw rows: before `first`, the stale days, from `last` on."""
+    one_day = dt.timedelta(days=1)
+    pieces = [
+        (query.start, _midnight(first)),
+        *((_midnight(day), _midnight(day + one_day)) for day in stale_days),
+        (_midnight(last), query.end),
+    ]
+    stretches: list[tuple[dt.datetime, dt.datetime]] = []
+    for begin, finish in pieces:
+        if begin >= finish:
+            continue
+        if stretches and stretches[-1][1] >= begin:
+            stretches[-1] = (stretches[-1][0], finish)
+        else:
+            stretches.append((begin, finish))
+    return stretches
+
+
+def _from_dimension_rollups(
+    session: Session, query: StatisticsQuery, key: str, first: dt.date, last: dt.date
+) -> tuple[str, dict[str, Any]]:
+    """Whole UTC days from the dimension rollups where they were built from the day's current daily rows,
+    the rest of the period (its edges, days changed since) from raw rows."""
+    params: dict[str, Any] = {"tz": query.tz, "key": key, "first": first, "last": last}
+    series_filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+    stale_days = list(
+        session.execute(
+            text(f"""
+SELECT DISTINCT d.day FROM metric_rollups_daily d
+WHERE d.day >= :first AND d.day < :last{series_filters} AND NOT EXISTS (
+  SELECT 1 FROM metric_dimension_rollups_daily b
+  WHERE b.dimension_key = :key AND b.day = d.day AND b.built_from = d.version
+    AND (b.metric_name, b.service_name, b.metric_type, b.unit)
+      = (d.metric_name, d.service_name, d.metric_type, d.unit)
+)
+ORDER BY 1"""),
+            params,
+        ).scalars()
+    )
+    params["stale_days"] = stale_days
+    raw_columns = _group_columns(query, "", params)
+    groups = _names(raw_columns)
+    rolled_up_columns = [
+        f"dimension_value AS g{i}" if name.startswith(DIMENSION_PREFIX) else f"{name} AS g{i}"
+        for i, name in enumerate(query.group_by)
+    ]
+    sources = [
+        f"""
+  SELECT {", ".join(rolled_up_columns)}, count, sum, min, max, sum_squares
+  FROM metric_dimension_rollups_daily
+  WHERE dimension_key = :key AND day >= :first AND day < :last
+    AND day <> ALL(CAST(:stale_days AS date[])){series_filters}"""
+    ]
+    stretches = _raw_stretches(query, first, last, stale_days)
+    if stretches:
+        for i, (begin, finish) in enumerate(stretches):
+            params |= {f"from{i}": begin, f"until{i}": finish}
+        within = " OR ".join(
+            f'("timestamp" >= :from{i} AND "timestamp" < :until{i})' for i in range(len(stretches))
+        )
+        sources.append(f"""
+  SELECT {", ".join(raw_columns)}, count(*), sum(metric_value), min(metric_value), max(metric_value),
+         sum(metric_value * metric_value)
+  FROM metrics WHERE ({within}){series_filters}
+  GROUP BY {groups}""")
+    rows = f"""
+SELECT {groups}, count, sum, sum / count AS avg, min, max,
+       sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
+       NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99
+FROM (
+  SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
+         sum(sum_squares) AS sum_squares
+  FROM ({" UNION ALL ".join(sources)}) AS source
   GROUP BY {groups}
 ) AS figures"""
     return _answer(query, rows, groups), params

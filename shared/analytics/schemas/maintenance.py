@@ -14,5 +14,11 @@ class RetentionReport(BaseModel):
     keys_deleted: int = 0
     quantiles_stored: int = Field(0, description="Days whose quantiles were computed from their sketch")
     months_rolled_up: int = Field(0, description="Monthly rollups built or rebuilt from changed days")
+    dimension_days_rolled_up: int = Field(
+        0, description="Series-days whose breakdown dimensions were rolled up (new or changed days)"
+    )
+    dimension_days_waiting: bool = Field(
+        False, description="Whether changed days remain for the next run (breakdowns read their raw rows)"
+    )
     sync_logs_deleted: int = 0
     rejections_deleted: int = 0
