@@ -20,7 +20,6 @@ from analytics.observability import logger, tracer
 from analytics.schemas import insights as answers
 from analytics.schemas.time import DateOrTimestamp
 from analytics.services.insights import notifications, partners, projects, social
-from analytics.services.insights.figures import MAX_BREAKDOWN_DAYS
 from analytics.services.insights.period import InsightPeriod
 from analytics.statistics import Interval
 from analytics.statistics_params import TimeZone
@@ -46,8 +45,8 @@ End = Annotated[
 ]
 Every = Annotated[Interval, Query(description="The trend's buckets: hour, day, week or month (local)")]
 BREAKDOWN = (
-    f"\n\nThe breakdown is read from the raw rows (the rollups keep no dimensions): "
-    f"a period of at most {MAX_BREAKDOWN_DAYS} days, else 400."
+    "\n\nThe breakdown reads the period's whole UTC days from the daily dimension rollups (built by the "
+    "daily maintenance) and the rest of the period from the raw rows."
 )
 NOTHING_SENT = "\n\nWhere nothing was sent, counts are 0 and rates null."
 

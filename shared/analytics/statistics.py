@@ -1,7 +1,8 @@
 """Statistics questions: which metrics, which period, grouped how, in which time zone.
 
 Answered from the rollups when they hold the answer exactly (no dimension in the question, period
-bounds on whole hours, a zone whose offsets are whole hours), else from the raw rows.
+bounds on whole hours, a zone whose offsets are whole hours), else from the raw rows; a breakdown by
+one of BREAKDOWN_DIMENSIONS without percentiles reads its whole UTC days from the dimension rollups.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from analytics.db.engine import get_session_factory
+from analytics.db.maintenance import roll_up_dimensions
 from analytics.db.models import Goal
 from analytics.enums import GoalStatus, MetricType
+from analytics.services import statistics as statistics_service
 from analytics.services.insights import InsightPeriod, executive_summary
 from analytics.wiring import unit_of_work
 from analytics_infra.local.demo import generate
@@ -470,11 +472,28 @@ def test_bad_dates_zones_and_intervals_are_refused(
     assert result.body["detail"]
 
 
-def test_a_breakdown_over_more_than_a_year_is_refused(invoke: Invoke) -> None:
-    result = ask(invoke, "notifications/channels", start_date="2023-01-01", end_date="2025-03-31")
+def test_a_breakdown_over_years_is_the_same_before_and_after_the_maintenance_rolls_it_up(
+    invoke: Invoke,
+) -> None:
+    send(
+        [
+            item("notes", "notification_sent", 10, "2023-01-01", channel="sms"),
+            item("notes", "notification_sent", 7, "2024-06-30", channel="email"),
+            item("notes", "notification_sent", 5, "2025-03-31", channel="sms"),
+        ],
+        invoke,
+    )
+    years = {"start_date": "2023-01-01", "end_date": "2025-03-31", "tz": "Europe/Berlin"}
 
-    assert result.status == 400
-    assert "366 days" in result.body["detail"]
+    def sent_per_channel() -> dict[str, int]:
+        body = ask(invoke, "notifications/channels", **years).body
+        return {c["channel"]: c["sent"] for c in body["channels"]}
+
+    before = sent_per_channel()
+    roll_up_dimensions(oldest=dt.date(2020, 1, 1), seconds=60)
+    statistics_service.forget_answers()
+
+    assert before == sent_per_channel() == {"sms": 15, "email": 7}
 
 
 def test_an_unknown_insight_is_404(invoke: Invoke) -> None:

@@ -1,9 +1,9 @@
 """Reading the catalogued metrics (analytics.insight_metrics) through the statistics service.
 
 Totals, series over time and snapshots come from the rollups (one grouped question per service and
-period). The rollups keep no dimensions, so a breakdown by a dimension (partner_type, project_type,
-platform, channel) is read from the raw rows: one grouped statement over the service's rows of the
-period, which is why such breakdowns cover at most MAX_BREAKDOWN_DAYS.
+period). A breakdown by a dimension (partner_type, project_type, platform, channel, interaction_type)
+reads the period's whole UTC days from the daily dimension rollups and the rest from the raw rows
+(analytics.db.statistics_queries).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from analytics.enums import ServiceName
-from analytics.errors import InvalidRequest
 from analytics.insight_metrics import InsightMetric
 from analytics.ports import UnitOfWork
 from analytics.schemas.insights import Change, Snapshot
@@ -21,8 +20,6 @@ from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import statistics as statistics_service
 from analytics.services.insights.period import InsightPeriod
 from analytics.statistics import DIMENSION_PREFIX, GROUP_OF_INTERVAL, Interval
-
-MAX_BREAKDOWN_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -102,12 +99,7 @@ def over_time(
 def by_dimension(
     uow: UnitOfWork, period: InsightPeriod, service: ServiceName, key: str
 ) -> dict[str | None, Totals]:
-    """`service`'s metrics per value of dimension `key` (None for rows without it), from the raw rows."""
-    if period.length > dt.timedelta(days=MAX_BREAKDOWN_DAYS):
-        raise InvalidRequest(
-            f"a breakdown by {key} covers at most {MAX_BREAKDOWN_DAYS} days: "
-            "it is read from the raw rows, which keep the dimensions; choose a shorter period"
-        )
+    """`service`'s metrics per value of dimension `key` (None for rows without it)."""
     dimension = f"{DIMENSION_PREFIX}{key}"
     query = period.query(service_name=service, group_by=("metric_name", dimension))
     answer = statistics_service.statistics(uow, query, percentiles=False)
