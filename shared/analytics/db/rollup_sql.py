@@ -129,11 +129,16 @@ SELECT s.metric_name, s.service_name, s.metric_type, s.unit, s.day, k.key, m.dim
        count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
        sum(m.metric_value * m.metric_value), s.version
 FROM stale s
-JOIN metrics m
-  ON (m.metric_name, m.service_name, m.metric_type, coalesce(m.metric_unit, ''))
-   = (s.metric_name, s.service_name, s.metric_type, s.unit)
-  AND m."timestamp" >= s.day::timestamp AT TIME ZONE 'UTC'
-  AND m."timestamp" < (s.day + 1)::timestamp AT TIME ZONE 'UTC'
+CROSS JOIN LATERAL (
+  -- Each series-day's rows through the (name, time) index of its month only: OFFSET 0 keeps the planner
+  -- from turning this into a join that hashes every raw row.
+  SELECT metric_value, dimensions FROM metrics m
+  WHERE (m.metric_name, m.service_name, m.metric_type, coalesce(m.metric_unit, ''))
+      = (s.metric_name, s.service_name, s.metric_type, s.unit)
+    AND m."timestamp" >= s.day::timestamp AT TIME ZONE 'UTC'
+    AND m."timestamp" < (s.day + 1)::timestamp AT TIME ZONE 'UTC'
+  OFFSET 0
+) AS m
 CROSS JOIN unnest(CAST(:keys AS text[])) AS k(key)
 GROUP BY 1, 2, 3, 4, 5, 6, 7, s.version
 ON CONFLICT DO NOTHING

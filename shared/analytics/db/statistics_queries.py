@@ -1,4 +1,5 @@
-"""SQL for StatisticsQuery: one statement, grouped and summarised by PostgreSQL, answered as JSON.
+"""SQL for StatisticsQuery: one statement, grouped and summarised by PostgreSQL, answered as JSON (a
+breakdown read from the dimension rollups first asks which of its days changed since they were built).
 
 Each answer row has the group values as `g0`, `g1`, ... (in the query's group_by order; a time group is
 its period's first instant written in the query's zone, as `datetime.isoformat()` writes it) and the
@@ -46,12 +47,10 @@ STORED_OR_MERGED = ", ".join(
 def statistics_rows(
     session: Session, query: StatisticsQuery, percentiles: bool = True
 ) -> list[dict[str, Any]]:
-    whole_days = _whole_utc_days(query)
-    breakdown = _breakdown_key(query, percentiles)
     if query.source is Source.ROLLUPS:
         sql, params = _from_rollups(query, percentiles)
-    elif breakdown and whole_days:
-        sql, params = _from_dimension_rollups(session, query, breakdown, *whole_days)
+    elif (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
+        sql, params = _from_dimension_rollups(session, query, key, *whole_days)
     else:
         sql, params = _from_raw(query, percentiles)
     names = [*_group_names(query), *FIGURES]
