@@ -38,6 +38,16 @@ LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
 FIGURE_COLUMNS = "count, sum, min, max, sum_squares"
 NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
+# Rollup rows of a group added up, and the answer's figures from those sums.
+ADDED_UP = (
+    "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, "
+    "sum(sum_squares) AS sum_squares"
+)
+FIGURES_OF_SUMS = (
+    "count, sum, sum / count AS avg, min, max, "
+    "sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev"
+)
+NO_QUANTILES = "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"
 STORED_OR_MERGED = ", ".join(
     f"coalesce(CASE WHEN source_rows = 1 THEN stored_q[{i}] END, q[{i}]) AS p{level}"
     for i, level in enumerate((50, 90, 95, 99), start=1)
@@ -191,14 +201,11 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
 )"""
     rows = f"""
 WITH {days}figures AS (
-  SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
-         sum(sum_squares) AS sum_squares, count(*) AS source_rows, min(stored_q) AS stored_q
+  SELECT {groups}, {ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
   FROM ({figures_source}) AS source
   GROUP BY {groups}
 ){sketches if percentiles else ""}
-SELECT {groups}, count, sum, sum / count AS avg, min, max,
-       sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
-       {STORED_OR_MERGED if percentiles else "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"}
+SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
     return _answer(query, rows, groups), params
 
@@ -258,7 +265,7 @@ def _breakdown_key(query: StatisticsQuery, percentiles: bool) -> str | None:
 
 
 def _whole_utc_days(query: StatisticsQuery) -> tuple[dt.date, dt.date] | None:
-    """The first and the last-but-one whole UTC day within the period, if it holds any."""
+    """The whole UTC days within the period, as [first, last), if it holds any."""
     start, end = (moment.astimezone(dt.UTC) for moment in (query.start, query.end))
     first = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
     return (first, end.date()) if first < end.date() else None
@@ -337,12 +344,9 @@ ORDER BY 1"""),
   FROM metrics WHERE ({within}){series_filters}
   GROUP BY {groups}""")
     rows = f"""
-SELECT {groups}, count, sum, sum / count AS avg, min, max,
-       sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev,
-       NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99
+SELECT {groups}, {FIGURES_OF_SUMS}, {NO_QUANTILES}
 FROM (
-  SELECT {groups}, sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
-         sum(sum_squares) AS sum_squares
+  SELECT {groups}, {ADDED_UP}
   FROM ({" UNION ALL ".join(sources)}) AS source
   GROUP BY {groups}
 ) AS figures"""
