@@ -1,5 +1,5 @@
 """The ingest queue through `analytics-local up`: what sibling services send with boto3 is drained into
-the ingest function, stored once, or rejected with its reason."""
+the ingest function, stored once, or rejected with its reason, and the rollups count what was stored."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
+from sqlalchemy import Engine, create_engine, text
 
-from tests.e2e.conftest import LocalRunner
+from analytics.db.engine import pg8000_url
+from tests.e2e.conftest import CONFIGURED_DATABASE_URL, LocalRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +31,22 @@ EVENTS_EVERY = 10  # every tenth envelope carries two events too
 INVALID = frozenset(range(7, METRICS, METRICS // 20))  # 20 metrics, spread over the messages
 REPEATED = [n for n in range(3, METRICS, 19) if n not in INVALID][:500]  # sent again, elsewhere
 DRAIN_TIMEOUT_SECONDS = 60
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)  # metric n is n minutes older: about a week of hours
+
+# {(metric_name, service_name, metric_type, unit, UTC hour or day): count} of this run's metrics: from the
+# raw rows, bucketed here independently of the ingest's own bucketing, and from the rollup rows.
+RAW_COUNTS = """
+SELECT metric_name, service_name::text, metric_type::text, coalesce(metric_unit, ''), {bucket}, count(*)
+FROM metrics WHERE metric_name = :name GROUP BY 1, 2, 3, 4, 5
+"""
+ROLLUP_COUNTS = """
+SELECT metric_name, service_name::text, metric_type::text, unit, {bucket}, count
+FROM {table} WHERE metric_name = :name
+"""
+RAW_HOURLY = RAW_COUNTS.format(bucket="date_trunc('hour', \"timestamp\", 'UTC')")
+RAW_DAILY = RAW_COUNTS.format(bucket="(\"timestamp\" AT TIME ZONE 'UTC')::date")
+ROLLUP_HOURLY = ROLLUP_COUNTS.format(bucket="bucket_start", table="metric_rollups_hourly")
+ROLLUP_DAILY = ROLLUP_COUNTS.format(bucket="day", table="metric_rollups_daily")
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,14 @@ def sqs(runner: LocalRunner) -> Any:
     ).client("sqs", endpoint_url=endpoints["aws_endpoint_url"])
 
 
+@pytest.fixture
+def database(runner: LocalRunner) -> Iterator[Engine]:
+    """The runner's own database; endpoints.json hides a password, so a configured URL is used as given."""
+    engine = create_engine(pg8000_url(CONFIGURED_DATABASE_URL or runner.endpoints["database_url"]))
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def admin_token(runner: LocalRunner) -> str:
     return runner.token("admin")
@@ -151,7 +176,14 @@ def rejections(runner: LocalRunner, message_id: str, token: str) -> list[dict[st
     return items
 
 
-def test_ten_thousand_metrics_through_the_queue(runner: LocalRunner, sqs: Any, admin_token: str) -> None:
+def series_counts(database: Engine, sql: str) -> dict[tuple[Any, ...], int]:
+    with database.connect() as connection:
+        return {tuple(row[:-1]): row[-1] for row in connection.execute(text(sql), {"name": METRIC_NAME})}
+
+
+def test_ten_thousand_metrics_through_the_queue(
+    runner: LocalRunner, sqs: Any, admin_token: str, database: Engine
+) -> None:
     # Given the traffic of sibling services: 10,000 metrics, 500 of them sent twice, 20 invalid
     messages, event_count = sibling_traffic()
     queue_url = runner.endpoints["ingest_queue_url"]
@@ -189,6 +221,12 @@ def test_ten_thousand_metrics_through_the_queue(runner: LocalRunner, sqs: Any, a
             assert json.loads(item["raw"])["metric_name"] == METRIC_NAME
             fields = {tuple(error["loc"])[-1] for error in item["reason"]}
             assert fields & {"metric_type", "value"}, item["reason"]
+    # And the hourly and daily rollups count exactly the raw rows of each series in each UTC hour and day
+    raw_hourly, raw_daily = series_counts(database, RAW_HOURLY), series_counts(database, RAW_DAILY)
+    assert sum(raw_hourly.values()) == sum(raw_daily.values()) == METRICS - len(INVALID)
+    assert len(raw_hourly) >= METRICS // 60 and len(raw_daily) >= METRICS // (24 * 60)  # spread out
+    assert series_counts(database, ROLLUP_HOURLY) == raw_hourly
+    assert series_counts(database, ROLLUP_DAILY) == raw_daily
 
 
 def test_a_body_that_is_not_json_is_rejected_not_retried(
