@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, json_response, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, json_response, read_json_body, require, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -30,7 +30,7 @@ from analytics.services.dashboard_data import DashboardData, PeriodOverride, das
 from analytics.statistics_params import PeriodEnd, PeriodStart
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 TAGS = ["Dashboards"]
 

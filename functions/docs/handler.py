@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import Server
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.http import BEARER_SCHEME, configure_resolver, resolve
+from analytics.http import BEARER_SCHEME, configure_resolver, read_json_body, resolve
 from analytics.observability import logger, tracer
 
 TITLE = "Analytics Service API"
@@ -26,7 +26,7 @@ DESCRIPTION = (
 )
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 app.configure_openapi_merge(
     path=str(FUNCTIONS_DIR),

@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.events import EventBulkCreate, EventCreate, EventFilters, EventResponse
@@ -20,7 +20,7 @@ from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import events as event_service
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 
 

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import JobType
-from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import (
@@ -28,7 +28,7 @@ from analytics.schemas.jobs import (
 from analytics.services import jobs as job_service
 from analytics.wiring import job_launcher, job_rules, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 TAGS = ["Scheduled jobs"]
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
 from analytics.schemas.simple import (
@@ -39,7 +39,7 @@ from analytics.services.simple import SimpleApi
 from analytics.settings import get_settings
 from analytics.wiring import health, simple_unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 
 TAGS = ["Simple API (spec/004)"]

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from analytics.auth import Action
 from analytics.enums import SiblingService, SyncStatus, SyncType
 from analytics.errors import InvalidRequest
-from analytics.http import BEARER_AUTH, configure_resolver, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
 from analytics.http_detail import error_detail
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -35,7 +35,7 @@ from analytics.services import sync as sync_service
 from analytics.settings import get_settings
 from analytics.wiring import sync_launcher, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 TAGS = ["Data sync"]
 ADMIN_ONLY = " Needs the admin role."

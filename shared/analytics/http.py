@@ -6,6 +6,7 @@ mapped to HTTP here, in one place, with the `{"detail": ...}` body of ARCHITECTU
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -47,8 +48,19 @@ def json_response(status: int, body: Any) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
+def read_json_body(body: str) -> Any:
+    """A request body's JSON (every resolver's `json_body_deserializer`): nesting too deep for Python's
+    reader is answered as invalid JSON, a 422, like any other unreadable body."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", body, 0) from None
+
+
 def configure_resolver(app: APIGatewayHttpResolver) -> None:
-    """Every function's resolver: one error shape, and the bearer scheme its routes may name."""
+    """Every function's resolver: one error shape, and the bearer scheme its routes may name. (Each
+    handler builds its own `APIGatewayHttpResolver(...)`, passing read_json_body: the docs function
+    finds the resolvers to merge by that call.)"""
     register_exception_handlers(app)
     app.configure_openapi(title="Analytics Service API", security_schemes=BEARER_SCHEME)  # type: ignore[arg-type]
 

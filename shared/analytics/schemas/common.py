@@ -15,8 +15,10 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
 )
+from pydantic_core import PydanticSerializationError
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_PAGE_LIMIT = 100
 MAX_PAGE_LIMIT = 1000
@@ -50,6 +52,22 @@ def _reject_nul(data: Any) -> Any:
         for value in data:
             _reject_nul(value)
     return data
+
+
+def writable_as_json(item: M) -> M:
+    """Python's JSON reader lets through what the item's JSON writer refuses, a lone UTF-16 surrogate
+    (`"\\ud800"`) or nesting hundreds of levels deep: refused here, such an item is rejected on its own
+    instead of failing its whole batch when the batch is written out for the database."""
+    try:
+        item.__pydantic_serializer__.to_json(item)
+    except PydanticSerializationError as exc:
+        raise ValueError(f"cannot be stored: {exc}") from None
+    return item
+
+
+# Instants Python can read back whatever zone they are written in (timestamps are stored in UTC).
+EARLIEST_TIMESTAMP = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST_TIMESTAMP = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

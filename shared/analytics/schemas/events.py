@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from analytics.schemas.common import Name, reject_nul
+from analytics.schemas.common import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, Name, reject_nul, writable_as_json
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "event_name": "user_signup",
@@ -27,7 +27,10 @@ class EventFields(BaseModel):
     user_id: str | None = Field(None, max_length=255)
     properties: dict[str, Any] = Field(default_factory=dict)
     timestamp: dt.datetime | None = Field(
-        None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
+        None,
+        ge=EARLIEST_TIMESTAMP,
+        lt=LATEST_TIMESTAMP,
+        description="ISO 8601; without an offset it is UTC; defaults to the time it arrives",
     )
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
 
@@ -36,6 +39,7 @@ class EventCreate(EventFields):
     model_config = ConfigDict(json_schema_extra={"examples": [EVENT_EXAMPLE]})
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _writable = model_validator(mode="after")(writable_as_json)
 
 
 class EventBulkCreate(BaseModel):

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from analytics.enums import MetricType, ServiceName
-from analytics.schemas.common import FlatObject, Name, reject_nul
+from analytics.schemas.common import (
+    EARLIEST_TIMESTAMP,
+    LATEST_TIMESTAMP,
+    FlatObject,
+    Name,
+    reject_nul,
+    writable_as_json,
+)
 
 # Bounded so that sums of squares in the rollups stay finite.
 MAX_MAGNITUDE = 1e100
@@ -43,7 +50,10 @@ class MetricFields(BaseModel):
         default_factory=dict, description="A flat object of strings, numbers, booleans"
     )
     timestamp: dt.datetime | None = Field(
-        None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
+        None,
+        ge=EARLIEST_TIMESTAMP,
+        lt=LATEST_TIMESTAMP,
+        description="ISO 8601; without an offset it is UTC; defaults to the time it arrives",
     )
     date: dt.date | None = Field(
         None, description="Accepted for compatibility; always derived from timestamp (UTC)"
@@ -58,6 +68,7 @@ class MetricCreate(MetricFields):
     model_config = ConfigDict(json_schema_extra={"examples": [METRIC_EXAMPLE]})
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _writable = model_validator(mode="after")(writable_as_json)
 
 
 class MetricBulkCreate(BaseModel):

@@ -87,6 +87,9 @@ class _Batch:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             self.reject_message(message, f"the body is not JSON: {exc}", "json_invalid")
             return
+        except RecursionError:
+            self.reject_message(message, "the body is nested too deeply to read", "json_invalid")
+            return
         if isinstance(body, dict) and ENVELOPE_KEYS & body.keys():
             metric_items, event_items = body.get("metrics", []), body.get("events", [])
             unexpected = set(body) - ENVELOPE_KEYS
