@@ -57,8 +57,9 @@ class Answered(BaseModel):
     tz: str
     source: Source = Field(description="rollups, or raw rows when the question needs them")
     percentile_relative_error: float = Field(
-        description="Bound on the error of p50..p99 relative to the true value: 0.01 from the rollups' "
-        "sketches, 0 from raw rows (interpolated like numpy's default)"
+        description="Bound on the error of p50..p99 relative to the true value, interpolated between the two "
+        "nearest values like numpy's default: 0.01 from the rollups' sketches (when those two values have "
+        "the same sign), 0 from raw rows"
     )
 
 
