@@ -475,15 +475,17 @@ def test_bad_dates_zones_and_intervals_are_refused(
 def test_a_breakdown_over_years_is_the_same_before_and_after_the_maintenance_rolls_it_up(
     invoke: Invoke,
 ) -> None:
+    first = dt.date.today() - dt.timedelta(days=1000)  # within the retention window, over two years ago
+    days = [(first + dt.timedelta(days=offset)).isoformat() for offset in (0, 500, 999)]
     send(
         [
-            item("notes", "notification_sent", 10, "2023-01-01", channel="sms"),
-            item("notes", "notification_sent", 7, "2024-06-30", channel="email"),
-            item("notes", "notification_sent", 5, "2025-03-31", channel="sms"),
+            item("notes", "notification_sent", 10, days[0], channel="sms"),
+            item("notes", "notification_sent", 7, days[1], channel="email"),
+            item("notes", "notification_sent", 5, days[2], channel="sms"),
         ],
         invoke,
     )
-    years = {"start_date": "2023-01-01", "end_date": "2025-03-31", "tz": "Europe/Berlin"}
+    years = {"start_date": days[0], "end_date": days[2], "tz": "Europe/Berlin"}
 
     def sent_per_channel() -> dict[str, int]:
         body = ask(invoke, "notifications/channels", **years).body

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import text
 
 from analytics.db.engine import get_engine
 from analytics.db.maintenance import apply_retention
 from analytics.db.partitions import ensure_month, existing_partitions, months_ahead
+from analytics.settings import get_settings
 from functions.scheduler.handler import lambda_handler as scheduler
 from tests.integration.conftest import EVENTS_DIR, LambdaContext
 from tests.integration.test_ingest_queue import consume, metric, sqs_event
@@ -21,10 +25,23 @@ def count(sql: str) -> int:
         return connection.execute(text(sql)).scalar_one()
 
 
+@contextmanager
+def retention_of(days: int) -> Iterator[None]:
+    """Items arrive while raw data is kept for `days` (the ingest paths refuse older ones)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ANALYTICS_RETENTION_DAYS", str(days))
+        get_settings.cache_clear()
+        try:
+            yield
+        finally:
+            get_settings.cache_clear()
+
+
 def test_old_partitions_are_dropped_and_rollups_kept() -> None:
     with get_engine().begin() as connection:
         ensure_month(connection, "metrics", dt.date(2019, 1, 1))
-    consume(sqs_event([metric(value=5.0, timestamp="2019-01-15T12:00:00Z")], prefix="old"))
+    with retention_of(days=10_000):
+        consume(sqs_event([metric(value=5.0, timestamp="2019-01-15T12:00:00Z")], prefix="old"))
     consume(sqs_event([metric(value=7.0, timestamp="2026-11-01T12:00:00Z")], prefix="new"))
 
     report = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
@@ -35,6 +52,23 @@ def test_old_partitions_are_dropped_and_rollups_kept() -> None:
     assert count("SELECT count(*) FROM metric_keys") == 1
     assert count("SELECT count FROM metric_rollups_daily WHERE day = '2019-01-15'") == 1
     assert count("SELECT count FROM metric_rollups_hourly WHERE bucket_start = '2019-01-15T12:00:00Z'") == 1
+
+
+def test_the_month_holding_the_cutoff_keeps_its_rows_and_their_keys() -> None:
+    with get_engine().begin() as connection:
+        ensure_month(connection, "metrics", dt.date(2023, 11, 1))
+    kept = metric(value=5.0, timestamp="2023-11-10T12:00:00Z", idempotency_key="sync:projects:42:kept")
+    with retention_of(days=10_000):
+        consume(sqs_event([kept], prefix="first"))
+
+    report = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
+
+    assert report.cutoff == dt.date(2023, 11, 23) and "metrics_p2023_11" not in report.dropped
+    assert count("SELECT count(*) FROM metric_keys") == 1
+    with retention_of(days=10_000):  # sent again, by a full pull-sync for example
+        consume(sqs_event([kept], prefix="again"))
+    assert count("SELECT count(*) FROM metrics") == 1
+    assert count("SELECT count FROM metric_rollups_daily WHERE day = '2023-11-10'") == 1
 
 
 def test_rows_without_a_partition_land_and_later_get_their_own() -> None:

@@ -225,6 +225,22 @@ def test_records_that_fail_validation_count_as_failed_and_are_kept_as_rejections
     assert all(r["kind"] == "sync_record" for r in rejections)
 
 
+def test_records_older_than_the_retention_window_are_rejected_and_the_watermark_moves_on(
+    invoke: Invoke, aws: Any, siblings: dict[SiblingService, FakeSibling], inline: None
+) -> None:
+    expired = dt.datetime.now(dt.UTC) - dt.timedelta(days=1096)
+    siblings[P].add({**donation(1), "id": "old", "timestamp": expired.isoformat()}, donation(2))
+
+    (started,) = trigger(invoke, {"service_name": "partners_crm"})["syncs"]
+
+    run = fetch(invoke, started["id"])
+    assert (run["records_processed"], run["records_failed"]) == (1, 1) and stored_metrics(P) == 1
+    assert run["last_sync_timestamp"] == donation(2)["timestamp"].replace("+00:00", "Z")
+    with get_engine().connect() as connection:
+        reason = connection.execute(text("SELECT reason->0->>'type' FROM ingest_rejections")).scalar_one()
+    assert reason == "timestamp_expired"
+
+
 def test_the_hourly_data_sync_task_syncs_every_service(
     aws: Any, siblings: dict[SiblingService, FakeSibling]
 ) -> None:

@@ -36,9 +36,12 @@ DIMENSION_SECONDS_PER_RUN = 180.0
 KEY_TABLES = {"metrics": ("metric_keys", "metric_timestamp"), "events": ("event_keys", "event_timestamp")}
 
 
-def _adopt_default_rows(connection: Connection, table: str, cutoff: dt.date) -> list[str]:
-    """Gives the months that landed in the default partition their own partitions (expired rows go)."""
-    connection.execute(text(f'DELETE FROM {table}_default WHERE "timestamp" < :cutoff'), {"cutoff": cutoff})
+def _adopt_default_rows(connection: Connection, table: str, kept_from: dt.date) -> list[str]:
+    """Gives the months that landed in the default partition their own partitions (rows of dropped months
+    go)."""
+    connection.execute(
+        text(f'DELETE FROM {table}_default WHERE "timestamp" < :kept_from'), {"kept_from": kept_from}
+    )
     stray_months = connection.execute(
         text(f"SELECT DISTINCT date_trunc('month', \"timestamp\", 'UTC')::date FROM {table}_default")
     ).scalars()
@@ -52,13 +55,16 @@ def apply_retention(
 ) -> RetentionReport:
     """Drops raw data older than the retention window, keeps rollups, prepares the coming months."""
     cutoff = today - dt.timedelta(days=retention_days)
+    # Raw rows go a whole month at a time: the month holding the cutoff stays, with the idempotency keys of
+    # its rows, until it is entirely older (the ingest paths refuse items older than the cutoff itself).
+    kept_from = month_start(cutoff)
     sync_cutoff = today - dt.timedelta(days=sync_log_days)
     report = RetentionReport(cutoff=cutoff)
     try:
         with get_engine().begin() as connection:
             for table in PARTITIONED_TABLES:
                 report.dropped.extend(drop_months_before(connection, table, cutoff))
-                report.created.extend(_adopt_default_rows(connection, table, cutoff))
+                report.created.extend(_adopt_default_rows(connection, table, kept_from))
                 report.created.extend(
                     ensure_months(
                         connection, table, month_start(today), months_ahead(today, months_to_create)
@@ -66,7 +72,8 @@ def apply_retention(
                 )
                 key_table, time_column = KEY_TABLES[table]
                 deleted = connection.execute(
-                    text(f"DELETE FROM {key_table} WHERE {time_column} < :cutoff"), {"cutoff": cutoff}
+                    text(f"DELETE FROM {key_table} WHERE {time_column} < :kept_from"),
+                    {"kept_from": kept_from},
                 )
                 report.keys_deleted += deleted.rowcount
             report.quantiles_stored = connection.execute(

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from analytics.errors import PayloadTooLarge
 from analytics.http_detail import error_detail
+from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.common import BulkItemError, BulkItemResult, BulkResult
+from analytics.schemas.events import EventCreate
+from analytics.schemas.metrics import MetricCreate
 from analytics.settings import get_settings
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", MetricCreate, EventCreate)
 
 
 @dataclass(frozen=True)
@@ -23,16 +27,23 @@ class Checked(Generic[M]):
 
 
 def check_items(model: type[M], items: Sequence[Any]) -> Checked[M]:
+    """Each item validated, and refused if it is older than the retention window."""
     limit = get_settings().MAX_BULK_ITEMS
     if len(items) > limit:
         raise PayloadTooLarge(f"at most {limit} items per request, got {len(items)}")
+    oldest = oldest_kept(dt.datetime.now(dt.UTC))
     valid: list[tuple[int, M]] = []
     errors: list[BulkItemError] = []
     for index, item in enumerate(items):
         try:
-            valid.append((index, model.model_validate(item)))
+            checked = model.model_validate(item)
         except ValidationError as exc:
             errors.append(BulkItemError(index=index, detail=error_detail(exc.errors())))
+            continue
+        if is_expired(checked.timestamp, oldest):
+            errors.append(BulkItemError(index=index, detail=expired_detail(oldest)))
+        else:
+            valid.append((index, checked))
     return Checked(valid, errors)
 
 

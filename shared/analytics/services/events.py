@@ -9,6 +9,7 @@ from typing import Any
 
 from analytics.errors import NotFound
 from analytics.ports import UnitOfWork
+from analytics.retention import refuse_expired
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
 from analytics.services.bulk import check_items, summarize
@@ -16,6 +17,7 @@ from analytics.services.bulk import check_items, summarize
 
 def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bool]:
     """Stores one event; with a known idempotency key returns the original and `created=False`."""
+    refuse_expired(event.timestamp)
     with uow:
         [(event_id, created)] = uow.events.insert_many([event], dt.datetime.now(dt.UTC))
         stored = uow.events.get(event_id)

@@ -1,14 +1,16 @@
 """The ingest queue's consumer: every item of a batch is stored once, or rejected with its reason.
 
-A message body is one metric, or `{"metrics": [...], "events": [...]}`. Items that fail validation
-are recorded as rejections and acknowledged, so they are never retried forever and never dropped
-silently; their valid neighbours are stored. The whole batch is one transaction: if the database is
-unavailable, nothing is half-stored and every message is handed back to SQS to retry. Items without
-an idempotency key get `sqs:<message id>:<position>`, so a redelivered message stores nothing twice.
+A message body is one metric, or `{"metrics": [...], "events": [...]}`. Items that fail validation or
+are older than the retention window (analytics.retention) are recorded as rejections and acknowledged,
+so they are never retried forever and never dropped silently; their valid neighbours are stored. The
+whole batch is one transaction: if the database is unavailable, nothing is half-stored and every message
+is handed back to SQS to retry. Items without an idempotency key get `sqs:<message id>:<position>`, so a
+redelivered message stores nothing twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from analytics.errors import Unavailable
 from analytics.http_detail import error_detail
 from analytics.ports import UnitOfWork
+from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.common import NUL_CHECKED, Page
 from analytics.schemas.events import EventCreate, EventFields
 from analytics.schemas.ingest import (
@@ -49,7 +52,8 @@ EVENT_LIST = TypeAdapter(list[EventCreate])
 
 
 class _Batch:
-    def __init__(self) -> None:
+    def __init__(self, oldest: dt.datetime) -> None:
+        self.oldest = oldest  # items timestamped earlier are refused (analytics.retention)
         self.metrics: list[MessageItems[MetricFields]] = []
         self.events: list[MessageItems[EventFields]] = []
         self.rejections: list[Rejection] = []
@@ -74,6 +78,11 @@ class _Batch:
             return False
         if not envelope.model_fields_set:  # `{}` is a metric without fields, not an empty envelope
             return False
+        timestamps = [item.timestamp for item in envelope.metrics] + [
+            item.timestamp for item in envelope.events
+        ]
+        if any(is_expired(timestamp, self.oldest) for timestamp in timestamps):
+            return False  # read again item by item, which rejects the expired ones and keeps the rest
         if envelope.metrics:
             self.metrics.append(MessageItems(message.message_id, message.sent_at, envelope.metrics))
         if envelope.events:
@@ -127,25 +136,33 @@ class _Batch:
         first: int,
         context: dict[str, bool],
     ) -> list[M | None]:
-        """All items in one pass; if any is bad, one by one, keeping the good ones and their positions."""
+        """All items in one pass; if any is bad, one by one, keeping the good ones and their positions.
+        Items older than the retention window are rejected too."""
         try:
-            return list(adapter.validate_python(items, context=context))
+            checked: list[M | None] = list(adapter.validate_python(items, context=context))
         except ValidationError:
-            checked: list[M | None] = []
+            checked = []
             for position, item in enumerate(items, start=first):
                 try:
                     checked.append(model.model_validate(item, context=context))
                 except ValidationError as exc:
                     checked.append(None)
-                    raw = json.dumps(item, default=str)
-                    self.rejections.append(
-                        Rejection(message.message_id, position, kind, raw, error_detail(exc.errors()))
-                    )
-            return checked
+                    self._reject_item(message, position, kind, item, error_detail(exc.errors()))
+        for index, valid in enumerate(checked):
+            if valid is not None and is_expired(valid.timestamp, self.oldest):
+                checked[index] = None
+                self._reject_item(message, first + index, kind, items[index], expired_detail(self.oldest))
+        return checked
+
+    def _reject_item(
+        self, message: QueueMessage, position: int, kind: str, item: Any, reason: list[dict[str, Any]]
+    ) -> None:
+        raw = json.dumps(item, default=str)
+        self.rejections.append(Rejection(message.message_id, position, kind, raw, reason))
 
 
 def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> IngestReport:
-    batch = _Batch()
+    batch = _Batch(oldest_kept(dt.datetime.now(dt.UTC)))
     for message in messages:
         batch.add(message)
     report = IngestReport(messages=len(messages), rejected=len(batch.rejections))

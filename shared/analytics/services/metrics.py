@@ -9,6 +9,7 @@ from typing import Any
 
 from analytics.errors import NotFound
 from analytics.ports import UnitOfWork
+from analytics.retention import refuse_expired
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
 from analytics.services.bulk import check_items, summarize
@@ -16,6 +17,7 @@ from analytics.services.bulk import check_items, summarize
 
 def create_metric(uow: UnitOfWork, metric: MetricCreate) -> tuple[MetricResponse, bool]:
     """Stores one metric; with a known idempotency key returns the original and `created=False`."""
+    refuse_expired(metric.timestamp)
     with uow:
         [(metric_id, created)] = uow.metrics.insert_many([metric], dt.datetime.now(dt.UTC))
         stored = uow.metrics.get(metric_id)

@@ -22,6 +22,7 @@ from analytics.enums import SiblingService, SyncStatus, SyncType
 from analytics.errors import DomainError
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
+from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.ingest import MessageItems, Rejection
 from analytics.schemas.metrics import MetricCreate
 from analytics.schemas.sync import DataSyncResponse
@@ -56,9 +57,10 @@ def rejection_message_id(sync_id: uuid.UUID) -> str:
 
 
 def check_page(
-    service: SiblingService, sync_id: uuid.UUID, records: Sequence[Any], first: int
+    service: SiblingService, sync_id: uuid.UUID, records: Sequence[Any], first: int, oldest: dt.datetime
 ) -> CheckedPage:
-    """The page's metrics and rejections; a record's position counts from the run's first record."""
+    """The page's metrics and rejections; a record's position counts from the run's first record. A record
+    older than `oldest`, the retention window, is rejected (and still moves the watermark)."""
     checked = CheckedPage()
     for position, raw in enumerate(records, start=first):
         try:
@@ -69,10 +71,13 @@ def check_page(
         if checked.watermark is None or record.watermark > checked.watermark:
             checked.watermark = record.watermark
         try:
-            checked.metrics.extend(metrics_of(service, record))
+            metrics = metrics_of(service, record)
+            if any(is_expired(metric.timestamp, oldest) for metric in metrics):
+                raise RecordRejected(expired_detail(oldest))
         except RecordRejected as exc:
             checked.rejections.append(_rejection(sync_id, position, raw, exc))
             continue
+        checked.metrics.extend(metrics)
         checked.processed += 1
     return checked
 
@@ -133,7 +138,7 @@ def run_sync(
                 deadline=deadline,
             )
             records = fetched.page.records
-            checked = check_page(service, sync_id, records, position)
+            checked = check_page(service, sync_id, records, position, oldest_kept(clock()))
             position += len(records)
             pages += 1
             with unit_of_work() as uow:
