@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from analytics.db.embedded import start_embedded_server
+from analytics.db.embedded import start_embedded_server, stop_embedded_server
 from analytics.db.engine import get_engine, get_session_factory
 from analytics.db.migrate import upgrade_to_head
 from analytics.settings import get_settings
@@ -18,16 +18,22 @@ from analytics.settings import get_settings
 
 @contextmanager
 def benchmark_database(data_dir: Path | None) -> Iterator[str]:
-    """DATABASE_URL if set, else an embedded server in `data_dir` (kept) or a temporary folder."""
-    url = os.environ.get("DATABASE_URL")
+    """DATABASE_URL if set, else an embedded server in `data_dir` (kept) or a temporary folder, stopped at
+    the end: a server left idle would still take memory and wake-ups from the next run's figures."""
+    configured = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="analytics-bench-") as scratch:
-        if not url:
-            url = start_embedded_server(data_dir or Path(scratch))
-            os.environ["DATABASE_URL"] = url
+        folder = data_dir or Path(scratch)
+        url = configured or start_embedded_server(folder)
+        os.environ["DATABASE_URL"] = url
         for cached in (get_settings, get_engine, get_session_factory):
             cached.cache_clear()
-        upgrade_to_head(get_engine())
-        yield url
+        try:
+            upgrade_to_head(get_engine())
+            yield url
+        finally:
+            if not configured:
+                get_engine().dispose()
+                stop_embedded_server(folder)
 
 
 def timed(action: Callable[[], object]) -> float:
