@@ -102,11 +102,21 @@ ORDER BY s.ord
 
 STORE_COUNTING = STORE + "SELECT count(*) FROM inserted"
 
+# Deletes clear and refill the hour and day rollups of their metric's series: two at once in the same
+# series-day would each refill from raw rows that still hold the other's metric, or collide on the row
+# the other refilled. This lock makes them take turns; READ COMMITTED then shows the later one the
+# earlier one's committed rows, from its next statement on. Answers the metric's timestamp (no row: gone).
+LOCK_SERIES_DAY = f"""
+SELECT "timestamp", pg_advisory_xact_lock(hashtextextended(concat_ws(chr(31), 'metric_rollups', metric_name,
+         service_name, metric_type, coalesce(metric_unit, ''), {UTC_DAY_OF}), 0))
+FROM metrics WHERE id = :id
+"""
+
 # Deleting a metric frees its idempotency key and rebuilds the rollup rows it was part of from the raw
 # rows that remain.
 REBUILD_ROLLUPS = """
 WITH gone AS (
-  DELETE FROM metrics WHERE id = :id
+  DELETE FROM metrics WHERE id = :id AND "timestamp" = :timestamp  -- its partition only
   RETURNING metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, "timestamp"
 ), forget_key AS (  -- the same key may be stored again later
   DELETE FROM metric_keys WHERE metric_id = :id
@@ -184,7 +194,11 @@ class SqlMetricStore:
         return to_response(row) if row is not None else None
 
     def delete(self, metric_id: uuid.UUID) -> bool:
-        gone = self._session.execute(text(REBUILD_ROLLUPS), {"id": metric_id}).mappings().first()
+        found = self._session.execute(text(LOCK_SERIES_DAY), {"id": metric_id}).first()
+        if found is None:
+            return False
+        parameters = {"id": metric_id, "timestamp": found[0]}
+        gone = self._session.execute(text(REBUILD_ROLLUPS), parameters).mappings().first()
         if gone is None:
             return False
         series = {key: gone[key] for key in ("metric_name", "service_name", "metric_type", "unit")}
