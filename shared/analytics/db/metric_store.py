@@ -17,6 +17,7 @@ from analytics.db.rollup_sql import ADD_NEW_SKETCH, HOUR_OF, UTC_DAY_OF, rebuild
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 from analytics.schemas.metrics import MetricCreate, MetricFields, MetricFilters, MetricResponse
+from analytics.statistics import BREAKDOWN_DIMENSIONS
 
 ITEMS: TypeAdapter[list[MetricFields | Skipped]] = TypeAdapter(list[MetricFields | Skipped])
 
@@ -112,8 +113,9 @@ SELECT "timestamp", pg_advisory_xact_lock(hashtextextended(concat_ws(chr(31), 'm
 FROM metrics WHERE id = :id
 """
 
-# Deleting a metric frees its idempotency key and rebuilds the rollup rows it was part of from the raw
-# rows that remain.
+# Deleting a metric frees its idempotency key, rebuilds the rollup rows it was part of from the raw rows
+# that remain and drops its series-day's dimension rollups (whose staleness readers only notice while
+# the day still has a daily row).
 REBUILD_ROLLUPS = """
 WITH gone AS (
   DELETE FROM metrics WHERE id = :id AND "timestamp" = :timestamp  -- its partition only
@@ -128,6 +130,11 @@ WITH gone AS (
   DELETE FROM metric_rollups_daily r USING gone g
   WHERE (r.metric_name, r.service_name, r.metric_type, r.unit, r.day)
       = (g.metric_name, g.service_name, g.metric_type, g.unit, (g."timestamp" AT TIME ZONE 'UTC')::date)
+), clear_dimensions AS (  -- readers take the day from raw rows until the maintenance rolls it up again
+  DELETE FROM metric_dimension_rollups_daily b USING gone g
+  WHERE b.dimension_key = ANY(CAST(:dimension_keys AS text[]))
+    AND (b.day, b.metric_name, b.service_name, b.metric_type, b.unit)
+      = ((g."timestamp" AT TIME ZONE 'UTC')::date, g.metric_name, g.service_name, g.metric_type, g.unit)
 )
 SELECT metric_name, service_name, metric_type, unit, "timestamp" FROM gone
 """
@@ -197,7 +204,7 @@ class SqlMetricStore:
         found = self._session.execute(text(LOCK_SERIES_DAY), {"id": metric_id}).first()
         if found is None:
             return False
-        parameters = {"id": metric_id, "timestamp": found[0]}
+        parameters = {"id": metric_id, "timestamp": found[0], "dimension_keys": list(BREAKDOWN_DIMENSIONS)}
         gone = self._session.execute(text(REBUILD_ROLLUPS), parameters).mappings().first()
         if gone is None:
             return False
