@@ -11,6 +11,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -50,11 +51,16 @@ def json_response(status: int, body: Any) -> Response:
 
 def read_json_body(body: str) -> Any:
     """A request body's JSON (every resolver's `json_body_deserializer`): nesting too deep for Python's
-    reader is answered as invalid JSON, a 422, like any other unreadable body."""
+    reader, or an integer of more digits than it reads, is answered as invalid JSON, a 422, like any other
+    unreadable body."""
     try:
         return json.loads(body)
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", body, 0) from None
+    except ValueError as exc:
+        raise json.JSONDecodeError(str(exc), body, 0) from None
 
 
 def configure_resolver(app: APIGatewayHttpResolver) -> None:
@@ -62,7 +68,25 @@ def configure_resolver(app: APIGatewayHttpResolver) -> None:
     handler builds its own `APIGatewayHttpResolver(...)`, passing read_json_body: the docs function
     finds the resolvers to merge by that call.)"""
     register_exception_handlers(app)
+    app.use(middlewares=[refuse_nul_in_parameters])
     app.configure_openapi(title="Analytics Service API", security_schemes=BEARER_SCHEME)  # type: ignore[arg-type]
+
+
+def refuse_nul_in_parameters(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    """PostgreSQL text cannot hold the NUL character: a query or path parameter holding one (`%00`) is
+    refused here rather than failing its query."""
+    event = app.current_event
+    parameters = {**(event.query_string_parameters or {}), **(event.path_parameters or {})}
+    if any("\x00" in text for pair in parameters.items() for text in pair):
+        return json_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            {
+                "detail": [
+                    {"loc": ["query"], "msg": "parameters must not contain the NUL character", "type": "nul"}
+                ]
+            },
+        )
+    return next_middleware(app)
 
 
 def register_exception_handlers(app: APIGatewayHttpResolver) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
@@ -47,11 +47,17 @@ class Source(StrEnum):
     RAW = "raw"
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """The IANA zone names, which PostgreSQL knows too: ZoneInfo also opens `localtime` and any file
+    under the zone folder (`posix/...`, `right/...`), which PostgreSQL refuses."""
+    return frozenset(available_timezones() - {"localtime"})
+
+
 def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidRequest(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin") from exc
+    if name not in _zone_names():
+        raise InvalidRequest(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin")
+    return ZoneInfo(name)
 
 
 def parse_group_by(fields: list[str]) -> tuple[str, ...]:

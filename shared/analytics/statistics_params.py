@@ -30,8 +30,8 @@ TimeZone = Annotated[
 GroupBy = Annotated[
     list[str] | None,
     Query(
-        description="Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week, "
-        "month, dimensions.<key>",
+        description="Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week "
+        "(from Monday), month, dimensions.<key>",
         examples=["service_name,date"],
     ),
 ]

@@ -16,7 +16,7 @@ from analytics.db.maintenance import apply_retention, roll_up_dimensions
 from analytics.enums import ServiceName
 from analytics.services import statistics as statistics_service
 from analytics.statistics import StatisticsQuery
-from analytics.wiring import unit_of_work
+from analytics.wiring import simple_unit_of_work, unit_of_work
 from tests.integration.test_ingest_queue import consume, metric, scalar, sqs_event
 
 FIRST_DAY = dt.date(2025, 3, 1)
@@ -180,3 +180,15 @@ def test_the_daily_maintenance_rolls_up_dimensions() -> None:
 
     assert report.dimension_days_rolled_up == 2 * DAYS
     assert not report.dimension_days_waiting
+
+
+def test_a_cleared_metric_is_gone_from_breakdowns_before_the_next_roll_up() -> None:
+    start, end = utc(FIRST_DAY), utc(FIRST_DAY + dt.timedelta(days=DAYS))
+    store(some_metrics(), "first")
+    roll_up()
+
+    with simple_unit_of_work() as uow:  # what DELETE /metrics/{name} of the simple API does
+        uow.simple.delete_metrics(ServiceName.PARTNERS_CRM, "donation_received")
+
+    assert {key[0] for key in breakdown(start, end)} == {"partner_created"}
+    assert breakdown(start, end) == from_raw_rows(start, end)

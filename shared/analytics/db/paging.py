@@ -20,5 +20,7 @@ def page_of(
     limit: int,
 ) -> tuple[list[Row], int]:
     total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    if skip >= total:  # also spares PostgreSQL an offset beyond its bigint
+        return [], total
     rows = session.scalars(select(model).where(*where).order_by(*order_by).offset(skip).limit(limit))
     return list(rows), total

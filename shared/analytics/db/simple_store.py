@@ -58,7 +58,8 @@ SELECT count(*) FROM gone
 # The rollups of a series (every type and unit of a service's metric name) rebuilt from the raw rows
 # that remain: none after DELETE_METRICS, unless a writer committed some since. Rollup rows whose raw
 # rows retention has already dropped go too: clearing a metric clears its whole history. Monthly rows
-# are only dropped: the daily maintenance builds them again from the daily rows.
+# and dimension rows are only dropped: the daily maintenance builds them again from the daily and raw rows
+# (a breakdown reads raw rows meanwhile).
 SERIES = "service_name = :service AND metric_name = :name"
 REBUILD_SERIES = (
     f"DELETE FROM metric_rollups_hourly WHERE {SERIES}",
@@ -66,6 +67,7 @@ REBUILD_SERIES = (
     f"DELETE FROM metric_rollups_daily WHERE {SERIES}",
     rebuild_from_raw("metric_rollups_daily", "day", UTC_DAY_OF, SERIES),
     f"DELETE FROM metric_rollups_monthly WHERE {SERIES}",
+    f"DELETE FROM metric_dimension_rollups_daily WHERE {SERIES}",
 )
 
 DELETE_EVENTS = """

@@ -67,7 +67,7 @@ def writable_as_json(item: M) -> M:
 
 # Instants Python can read back whatever zone they are written in (timestamps are stored in UTC).
 EARLIEST_TIMESTAMP = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
-LATEST_TIMESTAMP = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+LATEST_TIMESTAMP = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from analytics.enums import MetricType, ServiceName
 from analytics.schemas.common import (
@@ -18,10 +18,23 @@ from analytics.schemas.common import (
     writable_as_json,
 )
 
-# Bounded so that sums of squares in the rollups stay finite.
+# Bounded so that squares in the rollups stay finite and, PostgreSQL refusing a square that underflows,
+# nonzero (its sums of squares and squared means).
 MAX_MAGNITUDE = 1e100
+MIN_MAGNITUDE = 1e-100
 
-MetricValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+
+def _not_too_small(value: float) -> float:
+    if value != 0 and abs(value) < MIN_MAGNITUDE:
+        raise ValueError(f"a nonzero value must be at least {MIN_MAGNITUDE:g} in magnitude")
+    return value
+
+
+MetricValue = Annotated[
+    float,
+    Field(strict=True, allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE),
+    AfterValidator(_not_too_small),
+]
 
 METRIC_EXAMPLE: dict[str, Any] = {
     "service_name": "partners_crm",
@@ -36,7 +49,7 @@ METRIC_EXAMPLE: dict[str, Any] = {
 
 
 class MetricFields(BaseModel):
-    """A metric's fields, every check made by pydantic-core (no Python validator runs per item): the ingest
+    """A metric's fields, checked by pydantic-core but for one cheap Python check of the value: the ingest
     queue reads a message whose JSON text has no NUL escape straight into these."""
 
     model_config = ConfigDict(extra="forbid")

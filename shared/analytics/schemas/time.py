@@ -11,18 +11,27 @@ from pydantic import PlainValidator, WithJsonSchema
 from analytics.errors import InvalidRequest
 from analytics.schemas.common import as_utc
 
+# Bounds far enough apart for any question, and from whose periods the previous period or the year
+# before can still be computed.
+EARLIEST_BOUND = dt.date(1900, 1, 1)
+LATEST_BOUND = dt.date(2999, 12, 31)
+
 
 def _parse_bound(value: Any) -> dt.date | dt.datetime:
     if isinstance(value, dt.date | dt.datetime):
         return value
     text = str(value).strip()
     try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 timestamp") from exc
-    return as_utc(parsed)
+        bound: dt.date | dt.datetime = dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            bound = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 timestamp") from exc
+    day = bound.date() if isinstance(bound, dt.datetime) else bound
+    if not EARLIEST_BOUND <= day <= LATEST_BOUND:
+        raise ValueError(f"must be between {EARLIEST_BOUND} and {LATEST_BOUND}")
+    return as_utc(bound) if isinstance(bound, dt.datetime) else bound
 
 
 DateOrTimestamp = Annotated[
@@ -31,7 +40,8 @@ DateOrTimestamp = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "description": "A date (YYYY-MM-DD, whole day in UTC) or an ISO 8601 timestamp",
+            "description": "A date (YYYY-MM-DD: a whole day, in the question's time zone where it has one, "
+            "else UTC) or an ISO 8601 timestamp, from 1900 to 2999",
             "examples": ["2025-01-01", "2025-12-24T10:00:00Z"],
         }
     ),

@@ -93,7 +93,7 @@ class _Batch:
     def _add_item_by_item(self, message: QueueMessage) -> None:
         try:
             body = json.loads(message.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # not JSON, or an integer of more digits than Python reads
             self.reject_message(message, f"the body is not JSON: {exc}", "json_invalid")
             return
         except RecursionError:
