@@ -15,8 +15,10 @@ from sqlalchemy import text
 
 from analytics.db.engine import get_engine
 from analytics.ports import UnitOfWork
+from analytics.schemas.events import EventCreate
 from analytics.schemas.metrics import MetricCreate
 from analytics.wiring import unit_of_work
+from functions.events.handler import lambda_handler as events_api
 from functions.metrics.handler import lambda_handler as metrics_api
 from tests.integration.conftest import HttpResult, Invoke, load_event
 from tests.integration.test_ingest_queue import metric, scalar
@@ -24,6 +26,7 @@ from tests.integration.test_ingest_queue import metric, scalar
 T = TypeVar("T")
 
 HOUR = "2025-12-24T10:{minute:02d}:00Z"
+EVENT: dict[str, Any] = {"event_name": "user_signup", "user_id": "u1", "timestamp": "2025-12-24T10:00:00Z"}
 
 
 def wait_until_blocked(other: Future[Any]) -> None:
@@ -88,3 +91,62 @@ def test_deletes_in_the_same_series_and_hour_leave_the_rollups_of_the_rows_left(
     assert rollups("metric_rollups_hourly") == left
     assert rollups("metric_rollups_daily") == left
     assert scalar("SELECT count(*) FROM metrics") == len(values) - 2
+
+
+def test_a_metric_posted_while_its_key_is_being_stored_answers_the_stored_one(invoke: Invoke) -> None:
+    body = metric(idempotency_key="retry-1")
+
+    [(stored_id, created)], again = race(
+        lambda uow: uow.metrics.insert_many([MetricCreate.model_validate(body)], dt.datetime.now(dt.UTC)),
+        lambda: invoke(metrics_api, load_event("metrics_create", body={**body, "value": 99.0})),
+    )
+
+    assert created
+    assert again.status == 200
+    assert (again.body["id"], again.body["value"]) == (str(stored_id), body["value"])
+    assert scalar("SELECT count(*) FROM metrics") == 1
+
+
+def test_a_bulk_of_metrics_with_a_key_being_stored_reports_the_stored_one(invoke: Invoke) -> None:
+    body = metric(idempotency_key="retry-1")
+    fresh = metric(idempotency_key="retry-2", timestamp=HOUR.format(minute=5))
+
+    [(stored_id, _)], bulk = race(
+        lambda uow: uow.metrics.insert_many([MetricCreate.model_validate(body)], dt.datetime.now(dt.UTC)),
+        lambda: invoke(metrics_api, load_event("metrics_bulk", body={"metrics": [body, fresh, body]})),
+    )
+
+    assert (bulk.status, bulk.body["created"], bulk.body["duplicates"]) == (201, 1, 2)
+    statuses = [(item["id"], item["status"]) for item in bulk.body["items"]]
+    assert statuses[0] == statuses[2] == (str(stored_id), "duplicate")
+    assert statuses[1][1] == "created"
+    stored = {str(row["id"]) for row in rows("SELECT id FROM metrics")}
+    assert stored == {str(stored_id), statuses[1][0]}
+
+
+def test_an_event_posted_while_its_key_is_being_stored_answers_the_stored_one(invoke: Invoke) -> None:
+    body = {**EVENT, "idempotency_key": "signup-u1"}
+
+    [(stored_id, _)], again = race(
+        lambda uow: uow.events.insert_many([EventCreate.model_validate(body)], dt.datetime.now(dt.UTC)),
+        lambda: invoke(events_api, load_event("events_create", body={**body, "user_id": "u2"})),
+    )
+
+    assert again.status == 200
+    assert (again.body["id"], again.body["user_id"]) == (str(stored_id), "u1")
+    assert scalar("SELECT count(*) FROM events") == 1
+
+
+def test_a_bulk_of_events_with_a_key_being_stored_reports_the_stored_one(invoke: Invoke) -> None:
+    body = {**EVENT, "idempotency_key": "signup-u1"}
+
+    [(stored_id, _)], bulk = race(
+        lambda uow: uow.events.insert_many([EventCreate.model_validate(body)], dt.datetime.now(dt.UTC)),
+        lambda: invoke(
+            events_api, load_event("events_bulk", body={"events": [body, {**EVENT, "user_id": "u3"}]})
+        ),
+    )
+
+    assert (bulk.status, bulk.body["created"], bulk.body["duplicates"]) == (201, 1, 1)
+    assert (bulk.body["items"][0]["id"], bulk.body["items"][0]["status"]) == (str(stored_id), "duplicate")
+    assert scalar("SELECT count(*) FROM events") == 2

@@ -46,10 +46,12 @@ WITH staged AS MATERIALIZED (
 )
 """
 
+# As metric_store's: each staged row's stored id (NULL where a concurrent transaction's key is not in the
+# snapshot), whether it is new, and its key.
 STORE_REPORTING_EACH_ROW = (
     STORE
     + """
-SELECT coalesce(n.event_id, k.event_id, s.id) AS id, i.id IS NOT NULL AS created
+SELECT coalesce(n.event_id, k.event_id, i.id) AS id, i.id IS NOT NULL AS created, s.idempotency_key
 FROM staged s
 LEFT JOIN inserted i ON i.id = s.id
 LEFT JOIN new_keys n ON n.idempotency_key = s.idempotency_key
@@ -59,6 +61,11 @@ ORDER BY s.ord
 )
 
 STORE_COUNTING = STORE + "SELECT count(*) FROM inserted"
+
+# The stored ids of keys that a concurrent transaction committed after STORE_REPORTING_EACH_ROW's snapshot.
+FIND_KEYS = (
+    "SELECT idempotency_key, event_id FROM event_keys WHERE idempotency_key = ANY(CAST(:keys AS text[]))"
+)
 
 
 def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
@@ -79,7 +86,9 @@ class SqlEventStore:
         self._session = session
 
     def insert_many(self, events: Sequence[EventCreate], default_time: dt.datetime) -> list[InsertOutcome]:
-        return store_reporting_each_item(self._session, STORE_REPORTING_EACH_ROW, events, default_time, ITEMS)
+        return store_reporting_each_item(
+            self._session, STORE_REPORTING_EACH_ROW, FIND_KEYS, events, default_time, ITEMS
+        )
 
     def store(self, messages: Sequence[MessageItems[EventFields]]) -> int:
         """Stores the messages' events; answers how many were new (the ingest queue's path)."""

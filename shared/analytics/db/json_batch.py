@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from analytics.errors import Unavailable
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 
@@ -56,15 +58,29 @@ def batch_json(batches: Sequence[MessageItems[Any]], adapter: TypeAdapter[Any]) 
 def store_reporting_each_item(
     session: Session,
     statement: str,
+    find_keys: str,
     items: Sequence[Any],
     default_time: dt.datetime,
     adapter: TypeAdapter[Any],
 ) -> list[InsertOutcome]:
-    """Runs a store statement over one batch of API items; each item's stored id and whether it is new."""
+    """Runs a store statement over one batch of API items; each item's stored id and whether it is new.
+
+    `statement` answers (id, created, idempotency_key) per item, the id NULL where a concurrent transaction
+    stored the key and committed after the statement's snapshot was taken: the key's INSERT ... ON CONFLICT
+    waited for that transaction and did nothing, but the snapshot does not show the key. `find_keys`
+    (:keys in, (idempotency_key, id) out) looks those keys up again in a statement of its own, whose new
+    snapshot does show them."""
     if not items:
         return []
     batch = batch_json([MessageItems(None, default_time, list(items))], adapter)
-    return [(row_id, created) for row_id, created in session.execute(text(statement), {"batch": batch})]
+    rows = session.execute(text(statement), {"batch": batch}).all()
+    late = [key for row_id, _, key in rows if row_id is None]
+    found: dict[str, uuid.UUID] = {}
+    if late:
+        found = {key: stored_id for key, stored_id in session.execute(text(find_keys), {"keys": late})}
+    if any(key not in found for key in late):  # deleted again since, which freed the key
+        raise Unavailable("an item's idempotency key was stored and freed again meanwhile; try again")
+    return [(row_id if row_id is not None else found[key], created) for row_id, created, key in rows]
 
 
 def store_counting(

@@ -87,12 +87,13 @@ WITH staged AS MATERIALIZED (
 )
 """
 
-# Each staged row's stored id (a repeated key maps to the first stored row) and whether it is new;
-# `metric_keys` here is the snapshot before the statement, `new_keys` what it added.
+# Each staged row's stored id (a repeated key maps to the first stored row), whether it is new, and its key;
+# `metric_keys` here is the snapshot before the statement, `new_keys` what it added. A key that a concurrent
+# transaction committed after that snapshot is in neither: its id is NULL (see store_reporting_each_item).
 STORE_REPORTING_EACH_ROW = (
     STORE
     + """
-SELECT coalesce(n.metric_id, k.metric_id, s.id) AS id, i.id IS NOT NULL AS created
+SELECT coalesce(n.metric_id, k.metric_id, i.id) AS id, i.id IS NOT NULL AS created, s.idempotency_key
 FROM staged s
 LEFT JOIN inserted i ON i.id = s.id
 LEFT JOIN new_keys n ON n.idempotency_key = s.idempotency_key
@@ -102,6 +103,11 @@ ORDER BY s.ord
 )
 
 STORE_COUNTING = STORE + "SELECT count(*) FROM inserted"
+
+# The stored ids of keys that a concurrent transaction committed after STORE_REPORTING_EACH_ROW's snapshot.
+FIND_KEYS = (
+    "SELECT idempotency_key, metric_id FROM metric_keys WHERE idempotency_key = ANY(CAST(:keys AS text[]))"
+)
 
 # Deletes clear and refill the hour and day rollups of their metric's series: two at once in the same
 # series-day would each refill from raw rows that still hold the other's metric, or collide on the row
@@ -189,7 +195,7 @@ class SqlMetricStore:
 
     def insert_many(self, metrics: Sequence[MetricCreate], default_time: dt.datetime) -> list[InsertOutcome]:
         return store_reporting_each_item(
-            self._session, STORE_REPORTING_EACH_ROW, metrics, default_time, ITEMS
+            self._session, STORE_REPORTING_EACH_ROW, FIND_KEYS, metrics, default_time, ITEMS
         )
 
     def store(self, messages: Sequence[MessageItems[MetricFields]]) -> int:
