@@ -134,10 +134,15 @@ def _instant_text(instant: str, tz: str) -> str:
 
 def _local_text(local_start: str, tz: str) -> str:
     """SQL writing the instant of `local_start` (a local date or timestamp in the zone :tz) as
-    _instant_text does (a local time skipped by a DST change is written as the instant it stands for)."""
+    _instant_text does, and as Python's `fold=0` has it: a local time skipped by a DST change is the
+    instant it stands for, and one that happens twice (midnight in Havana when clocks go back at 1:00) its
+    first instant, where PostgreSQL would take the second."""
     if tz == "UTC":
         return f"""to_char({local_start}::timestamp, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
-    return _instant_text(f"({local_start}::timestamp AT TIME ZONE :tz)", tz)
+    local = f"{local_start}::timestamp"
+    second = f"({local} AT TIME ZONE :tz)"
+    first = f"({second} - interval '1 hour')"
+    return _instant_text(f"(CASE WHEN {first} AT TIME ZONE :tz = {local} THEN {first} ELSE {second} END)", tz)
 
 
 def _time_text(name: str, field: str, tz: str) -> str:
