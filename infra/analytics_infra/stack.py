@@ -85,6 +85,12 @@ class AnalyticsStack(Stack):
         CfnOutput(self, "IngestQueueUrl", value=self.messaging.ingest_queue.queue_url)
         CfnOutput(
             self,
+            "IngestDeadLetterQueueArn",
+            value=self.messaging.ingest_dlq.queue_arn,
+            description="Once the cause is fixed: aws sqs start-message-move-task --source-arn <this>",
+        )
+        CfnOutput(
+            self,
             "IngestProducerPolicyArn",
             value=self.producer_policy.policy.managed_policy_arn,
             description="Attach to a sibling service's role to let it send to the ingest queue",

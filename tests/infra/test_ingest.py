@@ -126,3 +126,8 @@ def test_the_producer_policy_grants_the_queue_key_only_when_there_is_one(custome
         }  # type: ignore[arg-type]
     else:
         assert key_statements == []
+
+
+def test_the_dead_letter_queue_is_an_output_to_redrive_from(default_synth: Synth) -> None:
+    dlq_id = default_synth.logical_id(default_synth.stack.messaging.ingest_dlq)
+    default_synth.template.has_output("IngestDeadLetterQueueArn", {"Value": {"Fn::GetAtt": [dlq_id, "Arn"]}})

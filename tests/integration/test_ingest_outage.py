@@ -35,7 +35,9 @@ def stored() -> int:
         return connection.execute(text("SELECT count(*) FROM metrics")).scalar_one()
 
 
-def test_batches_during_an_outage_are_retried_and_stored_once(own_server: Path) -> None:
+def test_batches_during_an_outage_are_retried_and_stored_once(
+    own_server: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     before = sqs_event([{"metrics": [metric(value=i) for i in range(10)]}], prefix="before")
     during = sqs_event([metric(value=1), {"metrics": [metric(value=2), metric(value=3)]}], prefix="during")
 
@@ -48,3 +50,5 @@ def test_batches_during_an_outage_are_retried_and_stored_once(own_server: Path) 
 
     assert retry == ["during-0", "during-1"]
     assert stored() == 13
+    (retried,) = [r for r in caplog.records if r.getMessage() == "ingest batch handed back to SQS to retry"]
+    assert "Error" in retried.__dict__["cause"]  # the database's error, for the dead-letter alarm

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from analytics.errors import Unavailable
 from analytics.http_detail import error_detail
+from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.common import NUL_CHECKED, Page
@@ -171,7 +172,13 @@ def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> Ingest
             report.metrics_stored = uow.metrics.store(batch.metrics)
             report.events_stored = uow.events.store(batch.events)
             uow.rejections.add_many(batch.rejections)
-    except Unavailable:
+    except Unavailable as exc:
+        # The dead-letter queue's alarm sends operators here for the cause.
+        cause = exc.__cause__ or exc
+        logger.warning(
+            "ingest batch handed back to SQS to retry",
+            extra={"messages": len(messages), "cause": f"{type(cause).__name__}: {cause}"},
+        )
         return IngestReport(messages=len(messages), retry=[m.message_id for m in messages])
     return report
 
