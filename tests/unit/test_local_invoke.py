@@ -8,7 +8,7 @@ import pytest
 
 from analytics_infra.local.cli import build_parser
 from analytics_infra.local.errors import LocalRunnerError
-from analytics_infra.local.invoke import read_event, readable
+from analytics_infra.local.invoke import logs_to_stderr, read_event, readable
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -69,3 +69,15 @@ def test_cli_rejects_unknown_roles_and_bad_ports(capsys: pytest.CaptureFixture[s
         with pytest.raises(SystemExit) as exit_info:
             build_parser().parse_args(argv)
         assert exit_info.value.code == 2
+
+
+def test_the_functions_logs_go_to_stderr_while_a_function_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from analytics.observability import logger
+
+    with logs_to_stderr():
+        logger.info("while invoking")
+    logger.info("afterwards")
+
+    captured = capsys.readouterr()
+    assert "while invoking" in captured.err and "while invoking" not in captured.out
+    assert "afterwards" not in captured.err

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Callable
-from contextlib import redirect_stdout
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,27 @@ def run_invoke(function: str, event_file: Path, data_dir: Path, *, progress: Cal
     functions.check(function)
     event = read_event(event_file)
     # Logs of Event invocations the function started (awaited on exit) go to stderr too.
-    with redirect_stdout(sys.stderr), local_environment(data_dir, progress, functions=functions):
+    with (
+        redirect_stdout(sys.stderr),
+        logs_to_stderr(),
+        local_environment(data_dir, progress, functions=functions),
+    ):
         result = functions.invoke(function, event)
     print(json.dumps(readable(result), indent=2, default=str))
+
+
+@contextmanager
+def logs_to_stderr() -> Iterator[None]:
+    """The functions' logger writes to the stdout it found at import, out of redirect_stdout's reach."""
+    from analytics.observability import logger
+
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(sys.stderr)
+    try:
+        yield
+    finally:
+        handler.setStream(previous)
 
 
 def read_event(path: Path) -> dict[str, Any]:
