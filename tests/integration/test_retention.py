@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import text
 
+from analytics.db import maintenance
 from analytics.db.engine import get_engine
 from analytics.db.maintenance import apply_retention
 from analytics.db.partitions import ensure_month, existing_partitions, months_ahead
@@ -82,6 +83,29 @@ def test_rows_without_a_partition_land_and_later_get_their_own() -> None:
     assert count("SELECT count(*) FROM metrics_p2031_06") == 1
     with get_engine().connect() as connection:
         assert "metrics_p" + f"{months_ahead(TODAY, 3):%Y_%m}" in existing_partitions(connection, "metrics")
+
+
+def test_a_long_query_keeps_partitions_for_the_next_run_and_holds_up_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with get_engine().begin() as connection:
+        ensure_month(connection, "metrics", dt.date(2019, 1, 1))
+    with retention_of(days=10_000):
+        consume(sqs_event([metric(value=5.0, timestamp="2019-01-15T12:00:00Z")], prefix="old"))
+    monkeypatch.setattr(maintenance, "PARTITION_LOCK_TIMEOUT", "200ms")
+
+    with get_engine().connect() as reader:  # a report's query, still reading the metrics
+        reader.execute(text("SELECT count(*) FROM metrics")).scalar_one()
+        report = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
+        with get_engine().connect() as writer:  # nothing of this run holds the table meanwhile
+            writer.execute(text("SET lock_timeout = '1s'"))
+            assert writer.execute(text("SELECT count(*) FROM metrics")).scalar_one() == 1
+        reader.rollback()
+
+    assert report.partitions_busy == ["metrics"] and report.dropped == []  # events went ahead
+    assert count("SELECT count(*) FROM metric_keys") == 0  # the rest of the run was done
+    later = apply_retention(TODAY, retention_days=1095, sync_log_days=365, months_to_create=3)
+    assert "metrics_p2019_01" in later.dropped and later.partitions_busy == []
 
 
 def test_old_sync_logs_go_after_a_year() -> None:

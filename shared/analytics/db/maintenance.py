@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from functools import partial
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from analytics.db.engine import get_engine
 from analytics.db.partitions import (
@@ -34,6 +36,8 @@ DIMENSION_DAYS_PER_STATEMENT = 500
 DIMENSION_SECONDS_PER_RUN = 180.0
 
 KEY_TABLES = {"metrics": ("metric_keys", "metric_timestamp"), "events": ("event_keys", "event_timestamp")}
+PARTITION_LOCK_TIMEOUT = "5s"
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _adopt_default_rows(connection: Connection, table: str, kept_from: dt.date) -> list[str]:
@@ -60,17 +64,30 @@ def apply_retention(
     kept_from = month_start(cutoff)
     sync_cutoff = today - dt.timedelta(days=sync_log_days)
     report = RetentionReport(cutoff=cutoff)
+    engine = get_engine()
     try:
-        with get_engine().begin() as connection:
-            for table in PARTITIONED_TABLES:
-                report.dropped.extend(drop_months_before(connection, table, cutoff))
-                report.created.extend(_adopt_default_rows(connection, table, kept_from))
-                report.created.extend(
-                    ensure_months(
-                        connection, table, month_start(today), months_ahead(today, months_to_create)
-                    )
-                )
-                key_table, time_column = KEY_TABLES[table]
+        for table in PARTITIONED_TABLES:
+            steps = (
+                (report.dropped, partial(drop_months_before, table=table, cutoff=cutoff)),
+                (report.created, partial(_adopt_default_rows, table=table, kept_from=kept_from)),
+                (
+                    report.created,
+                    partial(
+                        ensure_months,
+                        table=table,
+                        first=month_start(today),
+                        last=months_ahead(today, months_to_create),
+                    ),
+                ),
+            )
+            for names, step in steps:
+                done = _change_partitions(engine, step)
+                if done is None:
+                    report.partitions_busy.append(table)
+                    break
+                names.extend(done)
+        with engine.begin() as connection:
+            for key_table, time_column in KEY_TABLES.values():
                 deleted = connection.execute(
                     text(f"DELETE FROM {key_table} WHERE {time_column} < :kept_from"),
                     {"kept_from": kept_from},
@@ -96,6 +113,27 @@ def apply_retention(
     except (OperationalError, InterfaceError) as exc:
         raise Unavailable("the database is unreachable; retention will run again") from exc
     return report
+
+
+def _change_partitions(engine: Engine, change: Callable[[Connection], list[str]]) -> list[str] | None:
+    """Runs one change of a table's partitions in a transaction of its own: creating or dropping a
+    partition locks the whole table against every reader and writer until the transaction ends. It waits
+    for running queries PARTITION_LOCK_TIMEOUT at most (all the while queueing the table's new queries
+    behind it), then gives up until the next run: None."""
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{PARTITION_LOCK_TIMEOUT}'"))
+            return change(connection)
+    except DBAPIError as exc:
+        if _error_code(exc) == LOCK_NOT_AVAILABLE:
+            return None
+        raise
+
+
+def _error_code(exc: DBAPIError) -> str | None:
+    """PostgreSQL's SQLSTATE of an error pg8000 raised."""
+    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return details.get("C") if isinstance(details, dict) else None
 
 
 def roll_up_dimensions(oldest: dt.date, seconds: float) -> tuple[int, bool]:

@@ -11,6 +11,10 @@ class RetentionReport(BaseModel):
     cutoff: dt.date = Field(description="Raw rows older than this day are gone (whole months at a time)")
     dropped: list[str] = Field(default_factory=list, description="Partitions dropped")
     created: list[str] = Field(default_factory=list, description="Partitions created")
+    partitions_busy: list[str] = Field(
+        default_factory=list,
+        description="Tables whose partitions a long query kept from changing; the next run tries again",
+    )
     keys_deleted: int = 0
     quantiles_stored: int = Field(0, description="Days whose quantiles were computed from their sketch")
     months_rolled_up: int = Field(0, description="Monthly rollups built or rebuilt from changed days")
