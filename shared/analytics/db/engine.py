@@ -60,6 +60,9 @@ def resolve_database_url(settings: Settings) -> tuple[URL, dict[str, object]]:
     return pg8000_url(start_embedded_server(settings.LOCAL_DATA_DIR)), {}
 
 
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT"})
+
+
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     settings = get_settings()
@@ -78,11 +81,15 @@ def get_engine() -> Engine:
 
 
 def _use_utc(dbapi_connection: Any, connection_record: Any) -> None:
-    # Timestamps without an offset are UTC, and date_trunc/::date work on UTC days.
+    # Timestamps without an offset are UTC, and date_trunc/::date work on UTC days. Aurora runs in UTC
+    # already, and a SET there would pin the session to one database connection behind RDS Proxy.
     cursor = dbapi_connection.cursor()
-    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.execute("SELECT current_setting('TimeZone')")
+    (zone,) = cursor.fetchone()
+    if zone not in UTC_NAMES:
+        cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
-    dbapi_connection.commit()  # pg8000 opened a transaction for the SET; end it so AUTOCOMMIT works
+    dbapi_connection.commit()  # pg8000 opened a transaction; end it so AUTOCOMMIT works
 
 
 @lru_cache(maxsize=1)
