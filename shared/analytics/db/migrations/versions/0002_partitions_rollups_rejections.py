@@ -20,7 +20,6 @@ from analytics.db.partitions import (
     month_start,
     months_ahead,
 )
-from analytics.db.rollup_sql import REBUILD_DAILY, REBUILD_HOURLY
 from analytics.sketch import GAMMA, MIN_MAGNITUDE, OFFSET
 
 revision: str = "0002"
@@ -110,6 +109,34 @@ ROLLUP_FIGURES = """
 # and the daily maintenance stores them for the days that are over.
 QUANTILE_COLUMNS = """
   quantiles double precision[]"""
+
+
+def _rebuild_from_raw(table: str, key_column: str, bucket_expression: str) -> str:
+    """The rollup rows of `table` from the raw rows, in this revision's columns (sum_squares, which 0013
+    turns into m2): written out here, as analytics.db.rollup_sql now writes the current schema's."""
+    return f"""
+INSERT INTO {table} (metric_name, service_name, metric_type, unit, {key_column},
+                     count, sum, min, max, sum_squares, sketch)
+SELECT metric_name, service_name, metric_type, unit, {key_column},
+       sum(n), sum(total), min(low), max(high), sum(squares), jsonb_object_agg(bucket, n)
+FROM (
+  SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
+         {bucket_expression} AS {key_column}, sketch_bucket(metric_value) AS bucket,
+         count(*) AS n, sum(metric_value) AS total, min(metric_value) AS low, max(metric_value) AS high,
+         sum(metric_value * metric_value) AS squares
+  FROM metrics
+  GROUP BY 1, 2, 3, 4, 5, 6
+) AS per_bucket
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+REBUILD_HOURLY = _rebuild_from_raw(
+    "metric_rollups_hourly",
+    "bucket_start",
+    "date_bin('1 hour', \"timestamp\", TIMESTAMPTZ '2000-01-01 00:00+00')",
+)
+REBUILD_DAILY = _rebuild_from_raw("metric_rollups_daily", "day", "(\"timestamp\" AT TIME ZONE 'UTC')::date")
 
 
 def _partition(table: str, columns: str, table_body: str) -> None:
