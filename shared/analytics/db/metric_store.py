@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from analytics.db.json_batch import Skipped, store_counting, store_reporting_each_item, unpack
 from analytics.db.models import Metric
 from analytics.db.paging import page_of
-from analytics.db.rollup_sql import ADD_NEW_SKETCH, HOUR_OF, UTC_DAY_OF, rebuild_from_raw
+from analytics.db.rollup_sql import ADD_NEW_SKETCH, HOUR_OF, M2_OF_RAW, UTC_DAY_OF, rebuild_from_raw
 from analytics.ports import InsertOutcome
 from analytics.schemas.ingest import MessageItems
 from analytics.schemas.metrics import MetricCreate, MetricFields, MetricFilters, MetricResponse
@@ -24,6 +24,13 @@ ITEMS: TypeAdapter[list[MetricFields | Skipped]] = TypeAdapter(list[MetricFields
 ITEM_COLUMNS = (
     "service_name service_name_enum, metric_type metric_type_enum, metric_name text, value double precision, "
     'unit text, dimensions jsonb, "timestamp" timestamptz, meta jsonb, idempotency_key text'
+)
+
+# A batch's hour or day (`excluded`) added to the stored row `r` (Chan et al.): each one's sum of squared
+# deviations from its own mean (m2), plus what the distance between the two means adds.
+MERGE_M2 = (
+    "r.m2 + excluded.m2 + (excluded.sum / excluded.count - r.sum / r.count) ^ 2 "
+    "* r.count * excluded.count / (r.count + excluded.count)"
 )
 
 # New keys first (one row per key, the first occurrence wins), then the metrics whose key is new or
@@ -55,33 +62,39 @@ WITH staged AS MATERIALIZED (
 ), per_hour_bucket AS (
   SELECT metric_name, service_name, metric_type, unit, {HOUR_OF} AS hour,
          sketch_bucket(metric_value) AS bucket, count(*) AS n, sum(metric_value) AS total,
-         min(metric_value) AS low, max(metric_value) AS high, sum(metric_value * metric_value) AS squares
+         min(metric_value) AS low, max(metric_value) AS high
   FROM inserted GROUP BY 1, 2, 3, 4, 5, 6
 ), per_day_bucket AS (
   SELECT metric_name, service_name, metric_type, unit, (hour AT TIME ZONE 'UTC')::date AS day, bucket,
-         sum(n) AS n, sum(total) AS total, min(low) AS low, max(high) AS high, sum(squares) AS squares
+         sum(n) AS n, sum(total) AS total, min(low) AS low, max(high) AS high
   FROM per_hour_bucket GROUP BY 1, 2, 3, 4, 5, 6
+), spread AS (  -- the m2 of each new hour and of each new day, in one pass
+  SELECT metric_name, service_name, metric_type, unit, hour, day, {M2_OF_RAW} AS m2
+  FROM (SELECT *, {HOUR_OF} AS hour, {UTC_DAY_OF} AS day FROM inserted) AS new_rows
+  GROUP BY metric_name, service_name, metric_type, unit, GROUPING SETS (hour, day)
 ), hourly AS (
   INSERT INTO metric_rollups_hourly AS r
-    (metric_name, service_name, metric_type, unit, bucket_start, count, sum, min, max, sum_squares, sketch)
+    (metric_name, service_name, metric_type, unit, bucket_start, count, sum, min, max, m2, sketch)
   SELECT metric_name, service_name, metric_type, unit, hour, sum(n), sum(total), min(low), max(high),
-         sum(squares), jsonb_object_agg(bucket, n)
-  FROM per_hour_bucket GROUP BY 1, 2, 3, 4, 5
+         m2, jsonb_object_agg(bucket, n)
+  FROM per_hour_bucket JOIN spread USING (metric_name, service_name, metric_type, unit, hour)
+  GROUP BY 1, 2, 3, 4, 5, m2
   ORDER BY 1, 2, 3, 4, 5  -- one lock order for every writer: concurrent batches wait, never deadlock
   ON CONFLICT (metric_name, service_name, metric_type, unit, bucket_start) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
-    max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
+    max = greatest(r.max, excluded.max), m2 = {MERGE_M2},
     sketch = {ADD_NEW_SKETCH}
 ), daily AS (
   INSERT INTO metric_rollups_daily AS r
-    (metric_name, service_name, metric_type, unit, day, count, sum, min, max, sum_squares, sketch)
+    (metric_name, service_name, metric_type, unit, day, count, sum, min, max, m2, sketch)
   SELECT metric_name, service_name, metric_type, unit, day, sum(n), sum(total), min(low), max(high),
-         sum(squares), jsonb_object_agg(bucket, n)
-  FROM per_day_bucket GROUP BY 1, 2, 3, 4, 5
+         m2, jsonb_object_agg(bucket, n)
+  FROM per_day_bucket JOIN spread USING (metric_name, service_name, metric_type, unit, day)
+  GROUP BY 1, 2, 3, 4, 5, m2
   ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT (metric_name, service_name, metric_type, unit, day) DO UPDATE SET
     count = r.count + excluded.count, sum = r.sum + excluded.sum, min = least(r.min, excluded.min),
-    max = greatest(r.max, excluded.max), sum_squares = r.sum_squares + excluded.sum_squares,
+    max = greatest(r.max, excluded.max), m2 = {MERGE_M2},
     sketch = {ADD_NEW_SKETCH}, quantiles = NULL,
     version = nextval('metric_rollup_versions')
 )

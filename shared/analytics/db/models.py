@@ -125,7 +125,7 @@ class RollupKey:
     sum: Mapped[float] = mapped_column(Double)
     min: Mapped[float] = mapped_column(Double)
     max: Mapped[float] = mapped_column(Double)
-    sum_squares: Mapped[float] = mapped_column(Double)
+    m2: Mapped[float] = mapped_column(Double)  # sum of squared deviations from the mean (migration 0013)
     # {bucket: count} of analytics.sketch
     sketch: Mapped[dict[str, int]] = mapped_column(JSONB)
 
@@ -188,7 +188,7 @@ class MetricDimensionRollupDaily(Base):
     sum: Mapped[float] = mapped_column(Double)
     min: Mapped[float] = mapped_column(Double)
     max: Mapped[float] = mapped_column(Double)
-    sum_squares: Mapped[float] = mapped_column(Double)
+    m2: Mapped[float] = mapped_column(Double)  # sum of squared deviations from the mean (migration 0013)
     built_from: Mapped[int] = mapped_column(BigInteger)  # the daily row's version it was built from
 
     __mapper_args__ = {  # noqa: RUF012

@@ -28,30 +28,53 @@ HOUR_OF = "date_bin('1 hour', \"timestamp\", TIMESTAMPTZ '2000-01-01 00:00+00')"
 UTC_DAY_OF = "(\"timestamp\" AT TIME ZONE 'UTC')::date"
 
 
-def rebuild_from_raw(table: str, key_column: str, bucket_expression: str, where: str = "TRUE") -> str:
-    """INSERT of the rollup rows of `table` computed from the raw metrics that match `where`."""
+SERIES = "metric_name, service_name, metric_type, unit"
+
+# The standard deviation comes from `m2`, a rollup row's sum of squared deviations from its own mean (the
+# sum of squares less the squared sum over the count cancels catastrophically once the mean is large
+# against the spread). Raw rows have M2_OF_RAW; rows added up have the sum of their m2 and of
+# count * (row mean - common mean)^2 (Chan et al.), which with_deviation_in_group gives each row as
+# `m2_in_group`, so that ADDED_UP adds up a group's rows in one GROUP BY.
+M2_OF_RAW = "var_pop(metric_value) * count(*)"
+
+
+def with_deviation_in_group(rows: str, group: str) -> str:
+    """The rows of `rows` (a FROM item with count, sum and m2 columns) with `m2_in_group`, their part of the
+    m2 of the rows with the same `group` columns."""
     return f"""
-INSERT INTO {table} (metric_name, service_name, metric_type, unit, {key_column},
-                     count, sum, min, max, sum_squares, sketch)
-SELECT metric_name, service_name, metric_type, unit, {key_column},
-       sum(n), sum(total), min(low), max(high), sum(squares), jsonb_object_agg(bucket, n)
-FROM (
-  SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
-         {bucket_expression} AS {key_column}, sketch_bucket(metric_value) AS bucket,
-         count(*) AS n, sum(metric_value) AS total, min(metric_value) AS low, max(metric_value) AS high,
-         sum(metric_value * metric_value) AS squares
-  FROM metrics
-  WHERE {where}
-  GROUP BY 1, 2, 3, 4, 5, 6
+  SELECT *, m2 + count * (sum / count - sum(sum) OVER grp / sum(count) OVER grp) ^ 2 AS m2_in_group
+  FROM {rows} WINDOW grp AS (PARTITION BY {group})"""
+
+
+ADDED_UP = (
+    "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, sum(m2_in_group) AS m2"
+)
+
+
+def rebuild_from_raw(table: str, key_column: str, bucket_expression: str, where: str = "TRUE") -> str:
+    """INSERT of the rollup rows of `table` computed from the raw metrics that match `where`: per sketch
+    bucket, then added up."""
+    per_bucket = f"""(
+    SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit,
+           {bucket_expression} AS {key_column}, sketch_bucket(metric_value) AS bucket,
+           count(*) AS count, sum(metric_value) AS sum, min(metric_value) AS min, max(metric_value) AS max,
+           {M2_OF_RAW} AS m2
+    FROM metrics
+    WHERE {where}
+    GROUP BY 1, 2, 3, 4, 5, 6
+  ) AS per_bucket"""
+    return f"""
+INSERT INTO {table} ({SERIES}, {key_column}, count, sum, min, max, m2, sketch)
+SELECT {SERIES}, {key_column}, {ADDED_UP}, jsonb_object_agg(bucket, count)
+FROM ({with_deviation_in_group(per_bucket, f"{SERIES}, {key_column}")}
 ) AS per_bucket
-GROUP BY 1, 2, 3, 4, 5
+GROUP BY {SERIES}, {key_column}
 """
 
 
 REBUILD_HOURLY = rebuild_from_raw("metric_rollups_hourly", "bucket_start", HOUR_OF)
 REBUILD_DAILY = rebuild_from_raw("metric_rollups_daily", "day", UTC_DAY_OF)
 
-SERIES = "metric_name, service_name, metric_type, unit"
 SAME_SERIES = (
     "(d.metric_name, d.service_name, d.metric_type, d.unit) "
     "= (m.metric_name, m.service_name, m.metric_type, m.unit)"
@@ -70,7 +93,7 @@ WITH versions AS (
   WHERE (m.built_from, m.built_from_days) IS DISTINCT FROM (v.built_from, v.built_from_days)
 ), members AS MATERIALIZED (
   SELECT m.metric_name, m.service_name, m.metric_type, m.unit, m.month, m.built_from, m.built_from_days,
-         d.count, d.sum, d.min, d.max, d.sum_squares, d.sketch
+         d.count, d.sum, d.min, d.max, d.m2, d.sketch
   FROM stale m JOIN metric_rollups_daily d
     ON {SAME_SERIES} AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
 ), sketches AS (
@@ -82,16 +105,16 @@ WITH versions AS (
   GROUP BY {SERIES}, month
 )
 INSERT INTO metric_rollups_monthly
-  ({SERIES}, month, count, sum, min, max, sum_squares, sketch, built_from, built_from_days)
-SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.sum_squares, s.sketch, f.built_from, f.built_from_days
+  ({SERIES}, month, count, sum, min, max, m2, sketch, built_from, built_from_days)
+SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.m2, s.sketch, f.built_from, f.built_from_days
 FROM (
-  SELECT {SERIES}, month, built_from, built_from_days, sum(count)::bigint AS count, sum(sum) AS sum,
-         min(min) AS min, max(max) AS max, sum(sum_squares) AS sum_squares
-  FROM members GROUP BY {SERIES}, month, built_from, built_from_days
+  SELECT {SERIES}, month, built_from, built_from_days, {ADDED_UP}
+  FROM ({with_deviation_in_group("members", f"{SERIES}, month")}
+  ) AS days GROUP BY {SERIES}, month, built_from, built_from_days
 ) AS f JOIN sketches s USING ({SERIES}, month)
 ON CONFLICT ({SERIES}, month) DO UPDATE SET
   count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
-  sum_squares = excluded.sum_squares, sketch = excluded.sketch, built_from = excluded.built_from,
+  m2 = excluded.m2, sketch = excluded.sketch, built_from = excluded.built_from,
   built_from_days = excluded.built_from_days
 """
 
@@ -124,10 +147,10 @@ WITH stale AS MATERIALIZED (
   LIMIT :limit
 ), built AS (
 INSERT INTO metric_dimension_rollups_daily
-  ({SERIES}, day, dimension_key, dimension_value, count, sum, min, max, sum_squares, built_from)
+  ({SERIES}, day, dimension_key, dimension_value, count, sum, min, max, m2, built_from)
 SELECT s.metric_name, s.service_name, s.metric_type, s.unit, s.day, k.key, m.dimensions ->> k.key,
        count(*), sum(m.metric_value), min(m.metric_value), max(m.metric_value),
-       sum(m.metric_value * m.metric_value), s.version
+       {M2_OF_RAW}, s.version
 FROM stale s
 CROSS JOIN LATERAL (
   -- Each series-day's rows through the (name, time) index of its month only: OFFSET 0 keeps the planner

@@ -20,7 +20,7 @@ from pydantic_core import from_json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from analytics.db.rollup_sql import QUANTILE_LEVELS, SERIES
+from analytics.db.rollup_sql import ADDED_UP, M2_OF_RAW, QUANTILE_LEVELS, SERIES, with_deviation_in_group
 from analytics.statistics import (
     BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
@@ -36,17 +36,10 @@ from analytics.time_buckets import first_hour_start
 
 LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
-FIGURE_COLUMNS = "count, sum, min, max, sum_squares"
+FIGURE_COLUMNS = "count, sum, min, max, m2"
 NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
-# Rollup rows of a group added up, and the answer's figures from those sums.
-ADDED_UP = (
-    "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, "
-    "sum(sum_squares) AS sum_squares"
-)
-FIGURES_OF_SUMS = (
-    "count, sum, sum / count AS avg, min, max, "
-    "sqrt(greatest(sum_squares / count - (sum / count) ^ 2, 0)) AS stddev"
-)
+# The answer's figures from a group's rollup rows added up (rollup_sql.ADDED_UP).
+FIGURES_OF_SUMS = "count, sum, sum / count AS avg, min, max, sqrt(greatest(m2 / count, 0)) AS stddev"
 NO_QUANTILES = "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"
 STORED_OR_MERGED = ", ".join(
     f"coalesce(CASE WHEN source_rows = 1 THEN stored_q[{i}] END, q[{i}]) AS p{level}"
@@ -180,7 +173,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     if table == "metric_rollups_daily" and query.interval in (None, Interval.MONTH):
         # The period's daily rows are read once; their sketches come from whole months where possible.
         days = f"""days AS MATERIALIZED (
-  SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, sum_squares, version
+  SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, m2, version
   FROM metric_rollups_daily WHERE {condition}
 ), """
         figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM days"
@@ -204,10 +197,12 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
 ), sketches AS (
   SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
 )"""
+    source = f"({figures_source}) AS source"
     rows = f"""
 WITH {days}figures AS (
   SELECT {groups}, {ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
-  FROM ({figures_source}) AS source
+  FROM ({with_deviation_in_group(source, groups)}
+  ) AS source
   GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}
@@ -331,7 +326,7 @@ ORDER BY 1"""),
     ]
     sources = [
         f"""
-  SELECT {", ".join(rolled_up_columns)}, count, sum, min, max, sum_squares
+  SELECT {", ".join(rolled_up_columns)}, count, sum, min, max, m2
   FROM metric_dimension_rollups_daily
   WHERE dimension_key = :key AND day >= :first AND day < :last
     AND day <> ALL(CAST(:stale_days AS date[])){series_filters}"""
@@ -345,14 +340,16 @@ ORDER BY 1"""),
         )
         sources.append(f"""
   SELECT {", ".join(raw_columns)}, count(*), sum(metric_value), min(metric_value), max(metric_value),
-         sum(metric_value * metric_value)
+         {M2_OF_RAW}
   FROM metrics WHERE ({within}){series_filters}
   GROUP BY {groups}""")
+    source = f"({' UNION ALL '.join(sources)}) AS source"
     rows = f"""
 SELECT {groups}, {FIGURES_OF_SUMS}, {NO_QUANTILES}
 FROM (
   SELECT {groups}, {ADDED_UP}
-  FROM ({" UNION ALL ".join(sources)}) AS source
+  FROM ({with_deviation_in_group(source, groups)}
+  ) AS source
   GROUP BY {groups}
 ) AS figures"""
     return _answer(query, rows, groups), params
