@@ -32,22 +32,12 @@ SERIES = "metric_name, service_name, metric_type, unit"
 
 # The standard deviation comes from `m2`, a rollup row's sum of squared deviations from its own mean (the
 # sum of squares less the squared sum over the count cancels catastrophically once the mean is large
-# against the spread). Raw rows have M2_OF_RAW; rows added up have the sum of their m2 and of
-# count * (row mean - common mean)^2 (Chan et al.), which with_deviation_in_group gives each row as
-# `m2_in_group`, so that ADDED_UP adds up a group's rows in one GROUP BY.
+# against the spread). Raw rows have M2_OF_RAW; rows added up are merged by merged_m2 (migration 0014),
+# the step stddev_pop merges its own (count, sum, m2) states with.
 M2_OF_RAW = "var_pop(metric_value) * count(*)"
-
-
-def with_deviation_in_group(rows: str, group: str) -> str:
-    """The rows of `rows` (a FROM item with count, sum and m2 columns) with `m2_in_group`, their part of the
-    m2 of the rows with the same `group` columns."""
-    return f"""
-  SELECT *, m2 + count * (sum / count - sum(sum) OVER grp / sum(count) OVER grp) ^ 2 AS m2_in_group
-  FROM {rows} WINDOW grp AS (PARTITION BY {group})"""
-
-
 ADDED_UP = (
-    "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, sum(m2_in_group) AS m2"
+    "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, "
+    "merged_m2(ARRAY[count, sum, m2]) AS m2"
 )
 
 
@@ -66,8 +56,7 @@ def rebuild_from_raw(table: str, key_column: str, bucket_expression: str, where:
     return f"""
 INSERT INTO {table} ({SERIES}, {key_column}, count, sum, min, max, m2, sketch)
 SELECT {SERIES}, {key_column}, {ADDED_UP}, jsonb_object_agg(bucket, count)
-FROM ({with_deviation_in_group(per_bucket, f"{SERIES}, {key_column}")}
-) AS per_bucket
+FROM {per_bucket}
 GROUP BY {SERIES}, {key_column}
 """
 
@@ -109,8 +98,7 @@ INSERT INTO metric_rollups_monthly
 SELECT {SERIES}, month, f.count, f.sum, f.min, f.max, f.m2, s.sketch, f.built_from, f.built_from_days
 FROM (
   SELECT {SERIES}, month, built_from, built_from_days, {ADDED_UP}
-  FROM ({with_deviation_in_group("members", f"{SERIES}, month")}
-  ) AS days GROUP BY {SERIES}, month, built_from, built_from_days
+  FROM members GROUP BY {SERIES}, month, built_from, built_from_days
 ) AS f JOIN sketches s USING ({SERIES}, month)
 ON CONFLICT ({SERIES}, month) DO UPDATE SET
   count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,

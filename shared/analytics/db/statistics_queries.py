@@ -20,7 +20,7 @@ from pydantic_core import from_json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from analytics.db.rollup_sql import ADDED_UP, M2_OF_RAW, QUANTILE_LEVELS, SERIES, with_deviation_in_group
+from analytics.db.rollup_sql import ADDED_UP, M2_OF_RAW, QUANTILE_LEVELS, SERIES
 from analytics.statistics import (
     BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
@@ -201,8 +201,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     rows = f"""
 WITH {days}figures AS (
   SELECT {groups}, {ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
-  FROM ({with_deviation_in_group(source, groups)}
-  ) AS source
+  FROM {source}
   GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}
@@ -348,8 +347,7 @@ ORDER BY 1"""),
 SELECT {groups}, {FIGURES_OF_SUMS}, {NO_QUANTILES}
 FROM (
   SELECT {groups}, {ADDED_UP}
-  FROM ({with_deviation_in_group(source, groups)}
-  ) AS source
+  FROM {source}
   GROUP BY {groups}
 ) AS figures"""
     return _answer(query, rows, groups), params
