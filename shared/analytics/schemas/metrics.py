@@ -18,8 +18,8 @@ from analytics.schemas.common import (
     writable_as_json,
 )
 
-# Bounded so that squares in the rollups stay finite and, PostgreSQL refusing a square that underflows,
-# nonzero (its sums of squares and squared means).
+# Bounded so that the squares the rollups and answers compute (deviations, means) stay finite and,
+# PostgreSQL refusing a square that underflows, nonzero.
 MAX_MAGNITUDE = 1e100
 MIN_MAGNITUDE = 1e-100
 
