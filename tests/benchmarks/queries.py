@@ -23,7 +23,7 @@ from sqlalchemy import text
 from analytics.db.engine import get_engine
 from analytics.db.maintenance import roll_up_dimensions
 from analytics.db.partitions import ensure_months
-from analytics.db.rollup_sql import QUANTILES_OF_SKETCH, REBUILD_DAILY, REBUILD_HOURLY
+from analytics.db.rollup_sql import QUANTILES_OF_SKETCH, REBUILD_DAILY, REBUILD_HOURLY, REFRESH_MONTHLY
 from analytics.enums import ServiceName
 from analytics.services import statistics as statistics_service
 from analytics.statistics import StatisticsQuery, zone_of
@@ -75,12 +75,15 @@ def load(rows: int, start: dt.datetime, end: dt.datetime) -> None:
     else:
         generate(rows, start, end)
     began = time.perf_counter()
+    with engine.begin() as connection:
+        months = connection.execute(text(REFRESH_MONTHLY)).rowcount
+        connection.execute(text("ANALYZE metric_rollups_monthly"))
     days, _ = roll_up_dimensions(oldest=start.date(), seconds=3600)
     with engine.begin() as connection:
         connection.execute(text("ANALYZE metric_dimension_rollups_daily"))
     print(
-        f"rolled up the breakdown dimensions of {days:,} series-days, as the daily maintenance does, "
-        f"in {time.perf_counter() - began:.0f}s"
+        f"rolled up {months:,} series-months and the breakdown dimensions of {days:,} series-days, "
+        f"as the daily maintenance does, in {time.perf_counter() - began:.0f}s"
     )
 
 
