@@ -25,6 +25,7 @@ from analytics.db.rollup_sql import (
     QUANTILES_OF_SKETCH,
     REFRESH_MONTHLY,
 )
+from analytics.db.unit_of_work import sqlstate
 from analytics.errors import Unavailable
 from analytics.schemas.maintenance import RetentionReport
 from analytics.statistics import BREAKDOWN_DIMENSIONS
@@ -125,15 +126,9 @@ def _change_partitions(engine: Engine, change: Callable[[Connection], list[str]]
             connection.execute(text(f"SET LOCAL lock_timeout = '{PARTITION_LOCK_TIMEOUT}'"))
             return change(connection)
     except DBAPIError as exc:
-        if _error_code(exc) == LOCK_NOT_AVAILABLE:
+        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
             return None
         raise
-
-
-def _error_code(exc: DBAPIError) -> str | None:
-    """PostgreSQL's SQLSTATE of an error pg8000 raised."""
-    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
-    return details.get("C") if isinstance(details, dict) else None
 
 
 def roll_up_dimensions(oldest: dt.date, seconds: float) -> tuple[int, bool]:
