@@ -32,12 +32,12 @@ SERIES = "metric_name, service_name, metric_type, unit"
 
 # The standard deviation comes from `m2`, a rollup row's sum of squared deviations from its own mean (the
 # sum of squares less the squared sum over the count cancels catastrophically once the mean is large
-# against the spread). Raw rows have M2_OF_RAW; rows added up are merged by merged_m2 (migration 0014),
+# against the spread). Raw rows have M2_OF_RAW; rows added up are merged by merged_moments (migration 0016),
 # the step stddev_pop merges its own (count, sum, m2) states with.
 M2_OF_RAW = "var_pop(metric_value) * count(*)"
 ADDED_UP = (
     "sum(count)::bigint AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, "
-    "merged_m2(ARRAY[count, sum, m2]) AS m2"
+    "(merged_moments(ARRAY[count, sum, m2]))[3] AS m2"
 )
 
 
