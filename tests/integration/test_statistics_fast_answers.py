@@ -69,6 +69,11 @@ def test_stored_quantiles_and_merged_sketches_agree_with_the_raw_rows(invoke: In
             assert exact[f"p{level}"] == pytest.approx(np.percentile(day_values, level), rel=1e-9)
             assert fast[f"p{level}"] == pytest.approx(exact[f"p{level}"], rel=error)
 
+    # Days whose groups all have their quantiles stored merge no sketch at all, and answer the same.
+    stored_only = {"start_date": DAYS[0], "end_date": DAYS[1], "metric_name": "one_series"}
+    answer = ask(invoke, "statistics", **period | stored_only).body
+    assert answer["groups"] == [g for g in rollups["groups"] if g["group"] in expected_groups[:2]]
+
 
 @pytest.mark.parametrize(
     ("tz", "interval", "first_day", "days"),

@@ -186,9 +186,12 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
         )
         sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
         if table == "metric_rollups_daily":  # a group of one day whose quantiles are stored merges nothing
+            # EXISTS is evaluated once, before the join: with no group to merge, no sketch is read at all.
+            # (The planner cannot tell, and would read and sort every daily sketch of the period.)
             sketch_rows = f"""
   SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups})
-  WHERE figures.source_rows > 1 OR figures.stored_q IS NULL"""
+  WHERE (figures.source_rows > 1 OR figures.stored_q IS NULL)
+    AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
     sketches = f"""
 , sketch_rows AS ({sketch_rows}
 ), buckets AS (
