@@ -215,7 +215,9 @@ FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""
 def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
     """The sketches to merge: a month's monthly rollup where the month's days in the period are exactly
     the days it was built from (same number, same sum of versions), the daily rows of every other day.
-    (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane.)"""
+    (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane. The
+    days of uncovered months are a semi-join, which it hashes; as a join, it sorted every day of the
+    period.)"""
     month_columns = _group_columns(query, "month::timestamp", params)
     return f"""
   WITH months AS MATERIALIZED (
@@ -227,7 +229,8 @@ def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], para
     ) AS v
     LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
   ), other_days AS MATERIALIZED (
-    SELECT {SERIES}, day FROM days JOIN months USING ({SERIES}, month) WHERE NOT covered
+    SELECT {SERIES}, day FROM days
+    WHERE ({SERIES}, month) IN (SELECT {SERIES}, month FROM months WHERE NOT covered)
   )
   SELECT {", ".join(month_columns)}, sketch FROM months WHERE covered
   UNION ALL
