@@ -26,11 +26,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield configured
         return
     data_dir: Path = tmp_path_factory.mktemp("db")
-    url = start_embedded_server(data_dir)
+    url = start_embedded_server(data_dir, throwaway=True)
     os.environ["DATABASE_URL"] = url
     try:
         yield url
     finally:
         del os.environ["DATABASE_URL"]
         reset_caches()
-        stop_embedded_server(data_dir)
+        stop_embedded_server(data_dir, throwaway=True)

@@ -19,11 +19,11 @@ from analytics.schemas.dashboards import DashboardUpdate
 from analytics.services import dashboards as dashboard_service
 from analytics.settings import get_settings
 from analytics.wiring import unit_of_work
-from analytics_infra.local.demo import generate
 from analytics_infra.local.demo_dashboards import DEMO_DASHBOARDS, DEMO_USER, load_demo_dashboards
 from analytics_infra.local.functions import Functions
 from functions.dashboards.handler import lambda_handler as dashboards_api
 from functions.metrics.handler import lambda_handler as metrics_api
+from tests.demo_data import demo_metrics
 from tests.integration.conftest import HttpResult, Invoke, load_event
 
 BASE = "/api/v1/dashboards"
@@ -513,9 +513,7 @@ def test_the_executive_dashboard_summarises_every_service_for_a_period_and_zone(
 
 
 def test_the_demo_dashboards_read_the_demo_metrics_and_load_once(invoke: Invoke) -> None:
-    now = dt.datetime.now(dt.UTC)
-    days = [now.date() - dt.timedelta(days=n) for n in (2, 1, 0)]
-    metrics, _ = generate(days, now)
+    metrics = demo_metrics(3, dt.datetime.now(dt.UTC))
     for start in range(0, len(metrics), 1000):
         batch = {"metrics": metrics[start : start + 1000]}
         assert invoke(metrics_api, load_event("metrics_bulk", body=batch)).status == 201

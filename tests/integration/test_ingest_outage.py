@@ -18,14 +18,14 @@ from tests.integration.test_ingest_queue import consume, metric, sqs_event
 @pytest.fixture
 def own_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A server of this test's own, so stopping it disturbs no other test."""
-    monkeypatch.setenv("DATABASE_URL", start_embedded_server(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", start_embedded_server(tmp_path, throwaway=True))
     reset_caches()
     upgrade_to_head(get_engine())
     try:
         yield tmp_path
     finally:
         get_engine().dispose()
-        stop_embedded_server(tmp_path)
+        stop_embedded_server(tmp_path, throwaway=True)
         monkeypatch.undo()
         reset_caches()
 

@@ -15,9 +15,9 @@ from analytics.enums import GoalStatus, MetricType
 from analytics.services import statistics as statistics_service
 from analytics.services.insights import InsightPeriod, executive_summary
 from analytics.wiring import unit_of_work
-from analytics_infra.local.demo import generate
 from functions.insights.handler import lambda_handler
 from functions.metrics.handler import lambda_handler as metrics_handler
+from tests.demo_data import demo_metrics
 from tests.integration.conftest import HttpResult, Invoke, load_event
 
 MARCH = {"start_date": "2025-03-01", "end_date": "2025-03-31"}  # the previous period: 29 Jan to 28 Feb
@@ -521,8 +521,7 @@ HEADLINE = {
 
 
 def test_the_demo_data_fills_every_insight(invoke: Invoke) -> None:
-    now = dt.datetime.now(dt.UTC)
-    metrics, _ = generate([now.date() - dt.timedelta(days=n) for n in range(31, -1, -1)], now)
+    metrics = demo_metrics(29, dt.datetime.now(dt.UTC))
     for start in range(0, len(metrics), 1000):
         send(metrics[start : start + 1000], invoke)
 
