@@ -1,5 +1,7 @@
 """Domain errors. Handlers map them to HTTP statuses in one place (analytics.http)."""
 
+from typing import Any
+
 
 class DomainError(Exception):
     """Base class: the message is safe to show to the caller."""
@@ -31,6 +33,18 @@ class Conflict(DomainError):
 
 class PayloadTooLarge(DomainError):
     """413."""
+
+
+class RefusedByDatabase(DomainError):
+    """Input that passed every check but that PostgreSQL cannot hold (a data exception, a constraint, a
+    size limit): 422. Its detail gives the database's reason; retrying the same input never helps."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.errors: list[dict[str, Any]] = [
+            {"loc": [], "msg": f"the database refused it: {reason}", "type": "database_refused"}
+        ]
+        super().__init__(self.errors)
 
 
 class Unavailable(DomainError):

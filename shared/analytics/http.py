@@ -24,6 +24,7 @@ from analytics.errors import (
     InvalidRequest,
     NotFound,
     PayloadTooLarge,
+    RefusedByDatabase,
     Unauthorized,
     Unavailable,
 )
@@ -41,6 +42,7 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    RefusedByDatabase: HTTPStatus.UNPROCESSABLE_ENTITY,
     Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 

@@ -44,6 +44,15 @@ class Settings(BaseSettings):
 
     # API limits.
     MAX_BULK_ITEMS: int = Field(1000, ge=1)
+    MAX_DIMENSIONS: int = Field(64, ge=1, le=1000, description="Most keys in a metric's dimensions")
+    # A dimension value is copied into the dimension rollups' unique index, whose rows PostgreSQL caps
+    # at about 2.7 kB: 500 characters of up to 4 bytes stay below it beside the rest of the key.
+    MAX_DIMENSION_VALUE_LENGTH: int = Field(
+        256, ge=1, le=500, description="Longest text value of a dimension, in characters"
+    )
+    MAX_META_BYTES: int = Field(
+        65536, ge=1024, description="Largest `meta` of a metric or `properties` of an event, as JSON"
+    )
 
     # The simple API (spec/004) at the root: what its metrics are stored as, and its development deletes.
     SIMPLE_API_SERVICE_NAME: ServiceName = Field(

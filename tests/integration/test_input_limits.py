@@ -12,6 +12,7 @@ from analytics.db.maintenance import apply_retention
 from functions.events.handler import lambda_handler as events_api
 from functions.ingest_api.handler import lambda_handler as ingest_api
 from functions.metrics.handler import lambda_handler as metrics_api
+from tests.conftest import reset_caches
 from tests.integration.conftest import Invoke, load_event
 from tests.integration.test_ingest_queue import consume, metric, scalar, sqs_event
 
@@ -106,3 +107,95 @@ def test_a_date_in_its_compact_form_is_a_whole_day(invoke: Invoke) -> None:
 
     assert answer.status == 200, answer.body
     assert answer.body["groups"][0]["count"] == 1
+
+
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e999"]
+
+
+def with_raw(item: dict[str, object], field: str, raw_json: str) -> str:
+    """The item's JSON text with one more field written as raw JSON text (NaN is not JSON Python writes)."""
+    return json.dumps(item)[:-1] + f', "{field}": {raw_json}}}'
+
+
+@pytest.mark.parametrize("number", NON_FINITE)
+def test_numbers_that_are_not_finite_are_refused_wherever_they_stand(invoke: Invoke, number: str) -> None:
+    in_dimensions = with_raw(metric("dims"), "dimensions", f'{{"x": {number}}}')
+    in_meta = with_raw(metric("meta"), "meta", f'{{"a": [1, {{"b": {number}}}]}}')
+    in_properties = with_raw({"event_name": "e"}, "properties", f'{{"p": {number}}}')
+    retry = consume(
+        sqs_event(
+            [
+                f'{{"metrics": [{json.dumps(metric("kept"))}, {in_dimensions}, {in_meta}]}}',
+                f'{{"events": [{in_properties}]}}',
+                in_dimensions,
+            ]
+        )
+    )
+
+    assert retry == []
+    assert scalar("SELECT string_agg(metric_name, ',') FROM metrics") == "kept"
+    assert scalar("SELECT count(*) FROM events") == 0
+    reasons = scalar("SELECT string_agg(reason::text, ' ') FROM ingest_rejections")
+    assert reasons.count("only finite numbers") == 4, reasons
+    for handler, name, body in (
+        (metrics_api, "metrics_create", in_dimensions),
+        (metrics_api, "metrics_create", in_meta),
+        (events_api, "events_create", in_properties),
+    ):
+        event = load_event(name, body={})
+        event["body"] = body
+        answer = invoke(handler, event)
+        assert answer.status == 422, answer.body
+        assert "only finite numbers" in json.dumps(answer.body["detail"])
+    bulk = load_event("metrics_bulk", body={})
+    bulk["body"] = f'{{"metrics": [{json.dumps(metric("bulk"))}, {in_meta}]}}'
+    answer = invoke(metrics_api, bulk)
+    assert (answer.body["created"], answer.body["failed"]) == (1, 1), answer.body
+
+
+def test_dimensions_meta_and_properties_have_documented_limits(invoke: Invoke) -> None:
+    too_many = metric("many", dimensions={f"k{n}": n for n in range(65)})
+    too_long = metric("long", dimensions={"partner_type": "x" * 257})
+    large_meta = metric("large", meta={"blob": "x" * 70_000})
+    large_properties = {"event_name": "e", "properties": {"blob": "x" * 70_000}}
+    at_the_limits = metric("edge", dimensions={f"k{n}": "x" * 256 for n in range(64)})
+
+    retry = consume(
+        sqs_event(
+            [{"metrics": [too_many, too_long, large_meta, at_the_limits], "events": [large_properties]}]
+        )
+    )
+
+    assert retry == []
+    assert scalar("SELECT string_agg(metric_name, ',') FROM metrics") == "edge"
+    assert scalar("SELECT string_agg(reason->0->>'loc', ',' ORDER BY position) FROM ingest_rejections") == (
+        '["dimensions"],["dimensions"],["meta"],["properties"]'
+    )
+    answers = [
+        invoke(metrics_api, load_event("metrics_create", body=too_many)),
+        invoke(metrics_api, load_event("metrics_create", body=too_long)),
+        invoke(metrics_api, load_event("metrics_create", body=large_meta)),
+        invoke(events_api, load_event("events_create", body=large_properties)),
+    ]
+    assert [answer.status for answer in answers] == [422] * 4
+    messages = [answer.body["detail"][0]["msg"] for answer in answers]
+    assert "at most 64 dimensions, got 65" in messages[0]
+    assert "at most 256" in messages[1]
+    assert "at most 65,536" in messages[2] and "at most 65,536" in messages[3]
+
+
+def test_the_limits_are_settings(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_DIMENSIONS", "2")
+    monkeypatch.setenv("MAX_META_BYTES", "1024")
+    reset_caches()
+    try:
+        three = invoke(
+            metrics_api, load_event("metrics_create", body=metric(dimensions={"a": 1, "b": 2, "c": 3}))
+        )
+        meta = invoke(metrics_api, load_event("metrics_create", body=metric(meta={"blob": "x" * 2000})))
+    finally:
+        monkeypatch.undo()
+        reset_caches()
+
+    assert (three.status, meta.status) == (422, 422)
+    assert "at most 2 dimensions" in three.body["detail"][0]["msg"]

@@ -9,6 +9,7 @@ import pytest
 
 from functions.events.handler import lambda_handler as events_api
 from functions.metrics.handler import lambda_handler as metrics_api
+from functions.simple.handler import lambda_handler as simple_api
 from tests.integration.conftest import Invoke, load_event
 from tests.integration.test_ingest_queue import consume, metric, scalar, sqs_event
 
@@ -84,6 +85,43 @@ def test_an_instant_python_cannot_read_back_is_rejected(invoke: Invoke, timestam
     assert listing.status == 200 and listing.body["total"] == 1
     created = invoke(metrics_api, load_event("metrics_create", body=metric("far", timestamp=timestamp)))
     assert created.status == 422, created.body
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "utc"),
+    [
+        ("2026-12-02T10:00:00+21:23", "2026-12-01T12:37:00+00:00"),
+        ("2026-12-02T10:00:00-23:59", "2026-12-03T09:59:00+00:00"),
+        ("2026-12-02T10:00:00+16:00", "2026-12-01T18:00:00+00:00"),
+    ],
+)
+def test_an_offset_postgresql_cannot_read_is_stored_as_its_utc_instant(
+    invoke: Invoke, timestamp: str, utc: str
+) -> None:
+    queued = metric("queued", timestamp=timestamp)
+    event = {"event_name": "signup", "timestamp": timestamp}
+    assert (
+        consume(sqs_event([{"metrics": [queued], "events": [event]}, metric("alone", timestamp=timestamp)]))
+        == []
+    )
+
+    single = invoke(metrics_api, load_event("metrics_create", body=metric("single", timestamp=timestamp)))
+    bulk = invoke(
+        metrics_api, load_event("metrics_bulk", body={"metrics": [metric("bulk", timestamp=timestamp)]})
+    )
+    single_event = invoke(events_api, load_event("events_create", body=event))
+    simple = load_event(
+        "simple_metrics_create", body={"metric_name": "simple", "value": 1, "timestamp": timestamp}
+    )
+    simple_answer = invoke(simple_api, simple)
+
+    assert (single.status, bulk.status, single_event.status, simple_answer.status) == (201, 201, 201, 201)
+    assert single.body["timestamp"] == utc.replace("+00:00", "Z")
+    assert bulk.body["created"] == 1
+    assert scalar('SELECT count(DISTINCT "timestamp") FROM metrics') == 1
+    assert scalar("SELECT count(*) FROM metrics") == 5
+    assert scalar('SELECT count(*) FROM events WHERE "timestamp" = CAST(:utc AS timestamptz)', utc=utc) == 2
+    assert scalar("SELECT count(*) FROM ingest_rejections") == 0
 
 
 def test_the_api_answers_422_for_an_item_it_cannot_store(invoke: Invoke) -> None:

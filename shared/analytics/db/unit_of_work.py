@@ -17,16 +17,31 @@ from analytics.db.rejection_store import SqlRejectionStore
 from analytics.db.report_store import SqlReportStore
 from analytics.db.statistics_queries import SqlStatisticsReader
 from analytics.db.sync_store import SqlSyncStore
-from analytics.errors import Unavailable
+from analytics.errors import RefusedByDatabase, Unavailable
 
 # SQLSTATEs worth retrying: serialization failure, deadlock, lock timeout, statement timeout, and the
 # server shutting down or refusing connections.
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300"})
 
+# SQLSTATE classes of errors caused by the data a statement was given: data exception, integrity
+# constraint violation, program limit exceeded (a value too large for an index, say).
+DATA_SQLSTATE_CLASSES = frozenset({"22", "23", "54"})
+
+
+def _server_fields(exc: DBAPIError) -> dict[str, str]:
+    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    return details if isinstance(details, dict) else {}
+
 
 def sqlstate(exc: DBAPIError) -> str | None:
-    details = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
-    return details.get("C") if isinstance(details, dict) else None
+    return _server_fields(exc).get("C")
+
+
+def refused_data(exc: BaseException | None) -> RefusedByDatabase | None:
+    """The domain error for a statement that failed because of the data it was given, else None."""
+    if not isinstance(exc, DBAPIError) or (sqlstate(exc) or "")[:2] not in DATA_SQLSTATE_CLASSES:
+        return None
+    return RefusedByDatabase(_server_fields(exc).get("M") or str(exc.orig))
 
 
 def is_transient(exc: BaseException | None) -> bool:
@@ -67,3 +82,6 @@ class SqlUnitOfWork:
             self._session.close()
         if is_transient(exc):
             raise Unavailable("the database is unavailable for now; try again shortly") from exc
+        refused = refused_data(exc)
+        if refused is not None:
+            raise refused from exc

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     Field,
     StrictBool,
@@ -75,6 +76,13 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+# An item's instant, converted to UTC as it is read: Python reads UTC offsets up to ±23:59, PostgreSQL
+# only up to ±15:59, so an offset must never reach the database.
+ItemTimestamp = Annotated[
+    dt.datetime, Field(ge=EARLIEST_TIMESTAMP, lt=LATEST_TIMESTAMP), AfterValidator(as_utc)
+]
 
 
 # A name such as metric_name or event_name: surrounding blanks dropped, never empty.

@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from analytics.schemas.common import EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, Name, reject_nul, writable_as_json
+from analytics.schemas.common import ItemTimestamp, Name, reject_nul, writable_as_json
+from analytics.schemas.item_limits import bounded_json
 
 EVENT_EXAMPLE: dict[str, Any] = {
     "event_name": "user_signup",
@@ -26,10 +27,8 @@ class EventFields(BaseModel):
     event_name: Name
     user_id: str | None = Field(None, max_length=255)
     properties: dict[str, Any] = Field(default_factory=dict)
-    timestamp: dt.datetime | None = Field(
+    timestamp: ItemTimestamp | None = Field(
         None,
-        ge=EARLIEST_TIMESTAMP,
-        lt=LATEST_TIMESTAMP,
         description="ISO 8601; without an offset it is UTC; defaults to the time it arrives",
     )
     idempotency_key: str | None = Field(None, min_length=1, max_length=255)
@@ -39,6 +38,7 @@ class EventCreate(EventFields):
     model_config = ConfigDict(json_schema_extra={"examples": [EVENT_EXAMPLE]})
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _bounded_properties = field_validator("properties")(bounded_json)
     _writable = model_validator(mode="after")(writable_as_json)
 
 

@@ -6,17 +6,25 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from analytics.enums import MetricType, ServiceName
 from analytics.schemas.common import (
-    EARLIEST_TIMESTAMP,
-    LATEST_TIMESTAMP,
     FlatObject,
+    ItemTimestamp,
     Name,
     reject_nul,
     writable_as_json,
 )
+from analytics.schemas.item_limits import bounded_dimensions, bounded_json
 
 # Bounded so that the squares the rollups and answers compute (deviations, means) stay finite and,
 # PostgreSQL refusing a square that underflows, nonzero.
@@ -62,10 +70,8 @@ class MetricFields(BaseModel):
     dimensions: FlatObject = Field(
         default_factory=dict, description="A flat object of strings, numbers, booleans"
     )
-    timestamp: dt.datetime | None = Field(
+    timestamp: ItemTimestamp | None = Field(
         None,
-        ge=EARLIEST_TIMESTAMP,
-        lt=LATEST_TIMESTAMP,
         description="ISO 8601; without an offset it is UTC; defaults to the time it arrives",
     )
     date: dt.date | None = Field(
@@ -81,6 +87,8 @@ class MetricCreate(MetricFields):
     model_config = ConfigDict(json_schema_extra={"examples": [METRIC_EXAMPLE]})
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _bounded_dimensions = field_validator("dimensions")(bounded_dimensions)
+    _bounded_meta = field_validator("meta")(bounded_json)
     _writable = model_validator(mode="after")(writable_as_json)
 
 

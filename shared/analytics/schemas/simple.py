@@ -8,9 +8,10 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from analytics.schemas.common import FlatObject, Name, reject_nul
+from analytics.schemas.common import FlatObject, ItemTimestamp, Name, reject_nul
+from analytics.schemas.item_limits import bounded_dimensions, bounded_json
 from analytics.schemas.metrics import MetricValue
 
 SERVICE = "analytics-service"
@@ -56,11 +57,12 @@ class SimpleMetricCreate(BaseModel):
     tags: FlatObject = Field(
         default_factory=dict, description="A flat object of strings, numbers, booleans; stored as dimensions"
     )
-    timestamp: dt.datetime | None = Field(
+    timestamp: ItemTimestamp | None = Field(
         None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
     )
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _bounded_tags = field_validator("tags")(bounded_dimensions)
 
 
 class SimpleMetricCreated(BaseModel):
@@ -104,11 +106,12 @@ class SimpleEventCreate(BaseModel):
     event_name: Name
     user_id: str | None = Field(None, max_length=255)
     properties: dict[str, Any] = Field(default_factory=dict)
-    timestamp: dt.datetime | None = Field(
+    timestamp: ItemTimestamp | None = Field(
         None, description="ISO 8601; without an offset it is UTC; defaults to the time it arrives"
     )
 
     _no_nul = model_validator(mode="before")(reject_nul)
+    _bounded_properties = field_validator("properties")(bounded_json)
 
 
 class SimpleEventCreated(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -11,10 +11,12 @@ from pydantic import ValidationError
 
 from analytics.errors import PayloadTooLarge
 from analytics.http_detail import error_detail
+from analytics.ports import InsertOutcome
 from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.common import BulkItemError, BulkItemResult, BulkResult
 from analytics.schemas.events import EventCreate
 from analytics.schemas.metrics import MetricCreate
+from analytics.services.isolate import store_isolating_refused
 from analytics.settings import get_settings
 
 M = TypeVar("M", MetricCreate, EventCreate)
@@ -45,6 +47,19 @@ def check_items(model: type[M], items: Sequence[Any]) -> Checked[M]:
         else:
             valid.append((index, checked))
     return Checked(valid, errors)
+
+
+def store_checked(checked: Checked[M], insert: Callable[[Sequence[M]], list[InsertOutcome]]) -> BulkResult:
+    """Stores the valid items with `insert` (one transaction), all at once unless the database refuses
+    some: those are found and named by their index with the database's reason, the others stored."""
+    isolated = store_isolating_refused(lambda part: insert([item for _, item in part]), checked.valid)
+    indexes: list[int] = []
+    outcomes: list[InsertOutcome] = []
+    for part, part_outcomes in isolated.stored:
+        indexes += [index for index, _ in part]
+        outcomes += part_outcomes
+    refused = [BulkItemError(index=index, detail=error.errors) for (index, _), error in isolated.refused]
+    return summarize(indexes, outcomes, sorted(checked.errors + refused, key=lambda error: error.index))
 
 
 def summarize(

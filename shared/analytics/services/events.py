@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import UnitOfWork
+from analytics.ports import InsertOutcome, UnitOfWork
 from analytics.retention import refuse_expired
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.events import EventCreate, EventFilters, EventResponse
-from analytics.services.bulk import check_items, summarize
+from analytics.services.bulk import check_items, store_checked
 
 
 def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bool]:
@@ -28,11 +28,12 @@ def create_event(uow: UnitOfWork, event: EventCreate) -> tuple[EventResponse, bo
 def create_events(uow: UnitOfWork, items: Sequence[Any]) -> BulkResult:
     checked = check_items(EventCreate, items)
     now = dt.datetime.now(dt.UTC)
-    outcomes = []
-    if checked.valid:
+
+    def insert(items: Sequence[EventCreate]) -> list[InsertOutcome]:
         with uow:
-            outcomes = uow.events.insert_many([event for _, event in checked.valid], now)
-    return summarize([index for index, _ in checked.valid], outcomes, checked.errors)
+            return uow.events.insert_many(items, now)
+
+    return store_checked(checked, insert)
 
 
 def get_event(uow: UnitOfWork, event_id: uuid.UUID) -> EventResponse:

@@ -4,8 +4,10 @@ A message body is one metric, or `{"metrics": [...], "events": [...]}`. Items th
 are older than the retention window (analytics.retention) are recorded as rejections and acknowledged,
 so they are never retried forever and never dropped silently; their valid neighbours are stored. The
 whole batch is one transaction: if the database is unavailable, nothing is half-stored and every message
-is handed back to SQS to retry. Items without an idempotency key get `sqs:<message id>:<position>`, so a
-redelivered message stores nothing twice.
+is handed back to SQS to retry. If the database refuses the batch's data instead (an error no retry
+would cure), the items are stored in parts until each refused one is found and rejected with the
+database's reason: nothing is retried and nothing valid is lost. Items without an idempotency key get
+`sqs:<message id>:<position>`, so a redelivered message stores nothing twice.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from analytics.errors import Unavailable
+from analytics.errors import RefusedByDatabase, Unavailable
 from analytics.http_detail import error_detail
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
@@ -32,7 +34,9 @@ from analytics.schemas.ingest import (
     RejectionFilters,
     RejectionResponse,
 )
+from analytics.schemas.item_limits import NON_FINITE_NUMBER_TEXT, dimensions_problem, json_size_problem
 from analytics.schemas.metrics import MetricCreate, MetricFields
+from analytics.services.isolate import store_isolating_refused
 
 ENVELOPE_KEYS = frozenset({"metrics", "events"})
 
@@ -47,6 +51,7 @@ class Envelope(BaseModel):
 
 
 M = TypeVar("M", MetricCreate, EventCreate)
+T = TypeVar("T")
 
 METRIC_LIST = TypeAdapter(list[MetricCreate])
 EVENT_LIST = TypeAdapter(list[EventCreate])
@@ -70,14 +75,20 @@ class _Batch:
     def _add_valid_envelope(self, message: QueueMessage) -> bool:
         """The common case, in two thirds of the time reading and checking item by item takes: an envelope
         whose items are all valid. A NUL character can only arrive escaped, and only MetricCreate and
-        EventCreate look for it."""
-        if "\\u0000" in message.body:
+        EventCreate look for it, for numbers that are not finite and for what exceeds the size limits."""
+        if "\\u0000" in message.body or NON_FINITE_NUMBER_TEXT.search(message.body):
             return False
         try:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError:
             return False
         if not envelope.model_fields_set:  # `{}` is a metric without fields, not an empty envelope
+            return False
+        if any(
+            dimensions_problem(item.dimensions) or json_size_problem(item.meta) for item in envelope.metrics
+        ):
+            return False
+        if any(json_size_problem(item.properties) for item in envelope.events):
             return False
         timestamps = [item.timestamp for item in envelope.metrics] + [
             item.timestamp for item in envelope.events
@@ -166,12 +177,15 @@ def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> Ingest
     batch = _Batch(oldest_kept(dt.datetime.now(dt.UTC)))
     for message in messages:
         batch.add(message)
-    report = IngestReport(messages=len(messages), rejected=len(batch.rejections))
+    report = IngestReport(messages=len(messages))
     try:
-        with uow:
-            report.metrics_stored = uow.metrics.store(batch.metrics)
-            report.events_stored = uow.events.store(batch.events)
-            uow.rejections.add_many(batch.rejections)
+        try:
+            with uow:
+                report.metrics_stored = uow.metrics.store(batch.metrics)
+                report.events_stored = uow.events.store(batch.events)
+                uow.rejections.add_many(batch.rejections)
+        except RefusedByDatabase:
+            _store_isolating_refused(uow, batch, report)
     except Unavailable as exc:
         # The dead-letter queue's alarm sends operators here for the cause.
         cause = exc.__cause__ or exc
@@ -180,7 +194,47 @@ def ingest_messages(uow: UnitOfWork, messages: Sequence[QueueMessage]) -> Ingest
             extra={"messages": len(messages), "cause": f"{type(cause).__name__}: {cause}"},
         )
         return IngestReport(messages=len(messages), retry=[m.message_id for m in messages])
+    report.rejected = len(batch.rejections)
     return report
+
+
+def _store_isolating_refused(uow: UnitOfWork, batch: _Batch, report: IngestReport) -> None:
+    """The batch statement failed on data the database cannot hold: the items are stored in parts until
+    each refused one stands alone and becomes a rejection with the database's reason. Retrying the
+    batch would fail the same way, and send its valid items to the dead-letter queue with it."""
+    items: list[tuple[str, MessageItems[Any]]] = [("metric", one) for one in _one_by_one(batch.metrics)]
+    items += [("event", one) for one in _one_by_one(batch.events)]
+
+    def store(part: Sequence[tuple[str, MessageItems[Any]]]) -> tuple[int, int]:
+        with uow:
+            metrics = uow.metrics.store([one for kind, one in part if kind == "metric"])
+            events = uow.events.store([one for kind, one in part if kind == "event"])
+        return metrics, events
+
+    isolated = store_isolating_refused(store, items)
+    report.metrics_stored = sum(metrics for _, (metrics, _) in isolated.stored)
+    report.events_stored = sum(events for _, (_, events) in isolated.stored)
+    for (kind, one), refused in isolated.refused:
+        [item] = one.items
+        assert one.message_id is not None and item is not None, "a queue message's valid item"
+        raw = item.model_dump_json()
+        batch.rejections.append(Rejection(one.message_id, one.first_position, kind, raw, refused.errors))
+    logger.warning(
+        "ingest batch refused by the database: its items were stored in parts",
+        extra={"refused": [refused.reason for _, refused in isolated.refused]},
+    )
+    with uow:
+        uow.rejections.add_many(batch.rejections)
+
+
+def _one_by_one(messages: Sequence[MessageItems[T]]) -> list[MessageItems[T]]:
+    """Each valid item as a message of its own, at its position in the message it came in."""
+    return [
+        MessageItems(message.message_id, message.sent_at, [item], message.first_position + index)
+        for message in messages
+        for index, item in enumerate(message.items)
+        if item is not None
+    ]
 
 
 def list_rejections(

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.errors import NotFound
-from analytics.ports import UnitOfWork
+from analytics.ports import InsertOutcome, UnitOfWork
 from analytics.retention import refuse_expired
 from analytics.schemas.common import BulkResult, Page
 from analytics.schemas.metrics import MetricCreate, MetricFilters, MetricResponse
-from analytics.services.bulk import check_items, summarize
+from analytics.services.bulk import check_items, store_checked
 
 
 def create_metric(uow: UnitOfWork, metric: MetricCreate) -> tuple[MetricResponse, bool]:
@@ -29,11 +29,12 @@ def create_metrics(uow: UnitOfWork, items: Sequence[Any]) -> BulkResult:
     """Stores every valid item in one transaction and names each invalid one by its index."""
     checked = check_items(MetricCreate, items)
     now = dt.datetime.now(dt.UTC)
-    outcomes = []
-    if checked.valid:
+
+    def insert(items: Sequence[MetricCreate]) -> list[InsertOutcome]:
         with uow:
-            outcomes = uow.metrics.insert_many([metric for _, metric in checked.valid], now)
-    return summarize([index for index, _ in checked.valid], outcomes, checked.errors)
+            return uow.metrics.insert_many(items, now)
+
+    return store_checked(checked, insert)
 
 
 def get_metric(uow: UnitOfWork, metric_id: uuid.UUID) -> MetricResponse:

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analytics.enums import SiblingService, SyncStatus, SyncType
-from analytics.errors import DomainError
+from analytics.errors import DomainError, RefusedByDatabase
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.retention import expired_detail, is_expired, oldest_kept
 from analytics.schemas.ingest import MessageItems, Rejection
 from analytics.schemas.metrics import MetricCreate
 from analytics.schemas.sync import DataSyncResponse
+from analytics.services.isolate import store_isolating_refused
 from analytics.sync.contract import ServiceError
 from analytics.sync.mapping import RecordRejected, metrics_of, parse_record
 from analytics.sync.ports import ExportPageSource
@@ -45,7 +46,8 @@ class RunSettings:
 
 @dataclass
 class CheckedPage:
-    metrics: list[MetricCreate | None] = field(default_factory=list)
+    metrics: list[MetricCreate] = field(default_factory=list)
+    origins: list[tuple[int, Any]] = field(default_factory=list)  # each metric's record: position, raw
     rejections: list[Rejection] = field(default_factory=list)
     processed: int = 0
     watermark: dt.datetime | None = None
@@ -78,6 +80,7 @@ def check_page(
             checked.rejections.append(_rejection(sync_id, position, raw, exc))
             continue
         checked.metrics.extend(metrics)
+        checked.origins.extend([(position, raw)] * len(metrics))
         checked.processed += 1
     return checked
 
@@ -85,6 +88,69 @@ def check_page(
 def _rejection(sync_id: uuid.UUID, position: int, raw: Any, exc: RecordRejected) -> Rejection:
     text = json.dumps(raw, default=str).replace("\\u0000", "")
     return Rejection(rejection_message_id(sync_id), position, REJECTION_KIND, text, exc.errors)
+
+
+def store_page(
+    unit_of_work: Callable[[], UnitOfWork],
+    sync_id: uuid.UUID,
+    checked: CheckedPage,
+    retries: int,
+    now: dt.datetime,
+) -> bool:
+    """Stores a page's metrics and rejections and counts the page on the run, in one transaction; if the
+    database refuses some metrics, their records are found and rejected with its reason, the rest stored.
+    Answers whether a stop was requested."""
+    try:
+        with unit_of_work() as uow:
+            stored = _store_metrics(uow, checked.metrics, now)
+            return _record_page(uow, sync_id, checked, stored, retries)
+    except RefusedByDatabase:
+        stored = _store_isolating_refused(unit_of_work, sync_id, checked, now)
+    with unit_of_work() as uow:
+        return _record_page(uow, sync_id, checked, stored, retries)
+
+
+def _store_metrics(uow: UnitOfWork, metrics: Sequence[MetricCreate], now: dt.datetime) -> int:
+    return uow.metrics.store([MessageItems(None, now, metrics)]) if metrics else 0
+
+
+def _store_isolating_refused(
+    unit_of_work: Callable[[], UnitOfWork], sync_id: uuid.UUID, checked: CheckedPage, now: dt.datetime
+) -> int:
+    """Stores the page's metrics in parts; the records of refused ones join the page's rejections."""
+
+    def store(part: Sequence[tuple[int, MetricCreate]]) -> int:
+        with unit_of_work() as uow:
+            return _store_metrics(uow, [metric for _, metric in part], now)
+
+    isolated = store_isolating_refused(store, list(enumerate(checked.metrics)))
+    refused_records: dict[int, Rejection] = {}
+    for (index, _), refused in isolated.refused:
+        position, raw = checked.origins[index]
+        rejection = _rejection(sync_id, position, raw, RecordRejected(refused.errors))
+        refused_records.setdefault(position, rejection)
+    checked.rejections += refused_records.values()
+    checked.processed -= len(refused_records)
+    checked.metrics = [metric for part, _ in isolated.stored for _, metric in part]
+    return sum(count for _, count in isolated.stored)
+
+
+def _record_page(
+    uow: UnitOfWork, sync_id: uuid.UUID, checked: CheckedPage, stored: int, retries: int
+) -> bool:
+    uow.rejections.add_many(checked.rejections)
+    return uow.syncs.record_page(
+        sync_id,
+        processed=checked.processed,
+        failed=len(checked.rejections),
+        watermark=checked.watermark,
+        counters={
+            "pages": 1,
+            "metrics_stored": stored,
+            "duplicates": len(checked.metrics) - stored,
+            "retries": retries,
+        },
+    )
 
 
 def run_sync(
@@ -141,22 +207,7 @@ def run_sync(
             checked = check_page(service, sync_id, records, position, oldest_kept(clock()))
             position += len(records)
             pages += 1
-            with unit_of_work() as uow:
-                valid = [m for m in checked.metrics if m is not None]
-                stored = uow.metrics.store([MessageItems(None, clock(), checked.metrics)]) if valid else 0
-                uow.rejections.add_many(checked.rejections)
-                stop = uow.syncs.record_page(
-                    sync_id,
-                    processed=checked.processed,
-                    failed=len(checked.rejections),
-                    watermark=checked.watermark,
-                    counters={
-                        "pages": 1,
-                        "metrics_stored": stored,
-                        "duplicates": len(valid) - stored,
-                        "retries": fetched.retries,
-                    },
-                )
+            stop = store_page(unit_of_work, sync_id, checked, fetched.retries, clock())
             logger.info("sync page stored", extra={**log, "page": pages, "records": len(records)})
             next_cursor = fetched.page.next_cursor
             if not next_cursor:
