@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,15 @@ import pytest
 from analytics.db.embedded import start_embedded_server, stop_embedded_server
 from analytics.db.engine import get_engine, get_session_factory
 from analytics.settings import get_settings
+
+# Test data sits at fixed dates (2024, 2025, ...): a retention window reaching back to 2000 keeps it inside
+# on whatever date the suite runs. Tests of the window itself set ANALYTICS_RETENTION_DAYS.
+FIXED_DATES_SINCE = dt.date(2000, 1, 1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = (dt.date.today() - FIXED_DATES_SINCE).days
+    os.environ.setdefault("ANALYTICS_RETENTION_DAYS", str(days))
 
 
 def reset_caches() -> None:

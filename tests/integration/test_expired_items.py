@@ -4,15 +4,28 @@ and its idempotency keys with it, so storing it would count it in the rollups ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+
+import pytest
 
 from functions.events.handler import lambda_handler as events_api
 from functions.metrics.handler import lambda_handler as metrics_api
+from tests.conftest import reset_caches
 from tests.integration.conftest import Invoke, load_event
 from tests.integration.test_ingest_queue import consume, metric, scalar, sqs_event
 
 NOW = dt.datetime.now(dt.UTC)
-EXPIRED = (NOW - dt.timedelta(days=1096)).isoformat()  # the default window is 1,095 days
+EXPIRED = (NOW - dt.timedelta(days=1096)).isoformat()  # the default window of 1,095 days
 KEPT = (NOW - dt.timedelta(days=1094)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def default_window(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ANALYTICS_RETENTION_DAYS", "1095")
+    reset_caches()
+    yield
+    monkeypatch.undo()
+    reset_caches()
 
 
 def test_the_queue_rejects_expired_items_and_stores_their_neighbours() -> None:

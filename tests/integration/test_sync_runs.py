@@ -228,7 +228,7 @@ def test_records_that_fail_validation_count_as_failed_and_are_kept_as_rejections
 def test_records_older_than_the_retention_window_are_rejected_and_the_watermark_moves_on(
     invoke: Invoke, aws: Any, siblings: dict[SiblingService, FakeSibling], inline: None
 ) -> None:
-    expired = dt.datetime.now(dt.UTC) - dt.timedelta(days=1096)
+    expired = dt.datetime.now(dt.UTC) - dt.timedelta(days=get_settings().ANALYTICS_RETENTION_DAYS + 1)
     siblings[P].add({**donation(1), "id": "old", "timestamp": expired.isoformat()}, donation(2))
 
     (started,) = trigger(invoke, {"service_name": "partners_crm"})["syncs"]

@@ -12,6 +12,7 @@ from analytics.settings import SettingsError, load_settings
 
 def test_defaults_follow_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("ANALYTICS_RETENTION_DAYS", raising=False)
     settings = load_settings()
     assert settings.ANALYTICS_RETENTION_DAYS == 1095
     assert settings.SYNC_BATCH_SIZE == 1000
