@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, json_response, read_json_body, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -56,12 +55,6 @@ CONFIG = (
     "a `layout` on a 12-column grid and `filters` (dimensions, its own relative period); a named metric "
     "must be stored. A bad widget is a 422 whose `detail` names the widget and the problem."
 )
-
-
-@app.exception_handler(dashboard_service.InvalidDashboardConfig)
-def _invalid_config(exc: dashboard_service.InvalidDashboardConfig) -> Response[Any]:
-    """Metrics the store does not hold: a 422 with the shape of every other validation error."""
-    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"detail": exc.detail})
 
 
 def writer() -> Principal:

@@ -6,6 +6,8 @@ locally the runner does the same. Here we only read claims and check roles.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,6 +35,9 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
 }
 
 
+KNOWN_ROLES = frozenset(role.value for role in Role)
+
+
 @dataclass(frozen=True)
 class Principal:
     subject: str
@@ -40,15 +45,45 @@ class Principal:
 
 
 def parse_roles(raw: object) -> frozenset[Role]:
-    """Roles from a claim: a list, or API Gateway's flattened "[a b]", or "a,b" / "a b"."""
-    if isinstance(raw, str):
-        names = raw.strip().strip("[]").replace(",", " ").split()
-    elif isinstance(raw, list | tuple):
-        names = [str(name) for name in raw]
+    """Roles from a claim, strictly: a list holds role names, each element one whole name (`["viewer admin"]`
+    names no role); a string is space-separated names, or API Gateway's flattening of a list, "[a b]"."""
+    if isinstance(raw, list | tuple):
+        names = [name for name in raw if isinstance(name, str)]
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        names = text.split(" ")
     else:
         names = []
-    known = {role.value for role in Role}
-    return frozenset(Role(name) for name in names if name in known)
+    return frozenset(Role(name) for name in names if name in KNOWN_ROLES)
+
+
+def with_token_roles(
+    claims: Mapping[str, object], authorization: str | None, roles_claim: str
+) -> Mapping[str, object]:
+    """The JWT authorizer's claims with the roles claim as the token holds it. API Gateway flattens a list
+    claim to "[a b]", so `["viewer admin"]` would read as two roles; the token it verified travels in the
+    request's Authorization header, and its payload (the same `sub` and `exp`) says which list it was."""
+    payload = token_payload(authorization)
+    if payload is None or any(str(payload.get(name)) != str(claims.get(name)) for name in ("sub", "exp")):
+        return claims
+    return {**claims, roles_claim: payload.get(roles_claim)}
+
+
+def token_payload(authorization: str | None) -> dict[str, object] | None:
+    """The payload of a bearer token, decoded without checking its signature: only for a token an
+    authorizer has verified. None if there is no token or it is not a JWT."""
+    if not authorization:
+        return None
+    parts = authorization.strip().rpartition(" ")[2].split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:  # not base64, not UTF-8 or not JSON
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 def principal_from_claims(claims: Mapping[str, object] | None, roles_claim: str) -> Principal | None:
@@ -58,10 +93,11 @@ def principal_from_claims(claims: Mapping[str, object] | None, roles_claim: str)
 
 
 def authorize(principal: Principal | None, action: Action, *, require_token_for_reads: bool) -> None:
-    """Raises Unauthorized without a principal where one is needed, Forbidden without the role."""
+    """Raises Unauthorized without a principal where one is needed, Forbidden without the role. While reads
+    are open, a token reads what no token reads, whatever its roles."""
+    if action is Action.READ and not require_token_for_reads:
+        return
     if principal is None:
-        if action is Action.READ and not require_token_for_reads:
-            return
         raise Unauthorized("a valid bearer token is required")
     allowed = ALLOWED_ROLES[action]
     if not principal.roles & allowed:

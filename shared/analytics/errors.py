@@ -1,5 +1,7 @@
-"""Domain errors. Handlers map them to HTTP statuses in one place (analytics.http)."""
+"""Domain errors, and the HTTP status of each (HTTP_STATUS, the one table the API and the dashboards' widget
+errors read)."""
 
+from http import HTTPStatus
 from typing import Any
 
 
@@ -47,5 +49,42 @@ class RefusedByDatabase(DomainError):
         super().__init__(self.errors)
 
 
+class InvalidDashboardConfig(InvalidRequest):
+    """A config that is well formed but names metrics the store does not hold. Its detail has the shape
+    of a validation error's (loc, msg, type per problem), and the API answers it like one: 422."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__(problems)
+
+
+class ReportFailed(DomainError):
+    """A report could not be rendered; the message says why (recorded on the report and its job run)."""
+
+
+class NotAvailableYet(DomainError):
+    """A task whose domain this version of the service does not have yet."""
+
+
 class Unavailable(DomainError):
     """A dependency (database, AWS) is unreachable for now: 503, the caller may retry."""
+
+
+HTTP_STATUS: dict[type[DomainError], HTTPStatus] = {
+    DomainError: HTTPStatus.INTERNAL_SERVER_ERROR,
+    InvalidRequest: HTTPStatus.BAD_REQUEST,
+    Unauthorized: HTTPStatus.UNAUTHORIZED,
+    Forbidden: HTTPStatus.FORBIDDEN,
+    NotFound: HTTPStatus.NOT_FOUND,
+    Conflict: HTTPStatus.CONFLICT,
+    PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    InvalidDashboardConfig: HTTPStatus.UNPROCESSABLE_ENTITY,
+    RefusedByDatabase: HTTPStatus.UNPROCESSABLE_ENTITY,
+    ReportFailed: HTTPStatus.INTERNAL_SERVER_ERROR,
+    NotAvailableYet: HTTPStatus.NOT_IMPLEMENTED,
+    Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+
+
+def http_status(error: DomainError) -> HTTPStatus:
+    """The status of the error's own class, or of its nearest ancestor in HTTP_STATUS."""
+    return next(HTTP_STATUS[cls] for cls in type(error).__mro__ if cls in HTTP_STATUS)

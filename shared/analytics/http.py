@@ -11,40 +11,21 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.auth import Action, Principal, authorize, principal_from_claims
-from analytics.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidRequest,
-    NotFound,
-    PayloadTooLarge,
-    RefusedByDatabase,
-    Unauthorized,
-    Unavailable,
-)
+from analytics.auth import Action, Principal, authorize, principal_from_claims, with_token_roles
+from analytics.errors import DomainError, http_status
 from analytics.http_detail import error_detail
 from analytics.settings import get_settings
 
 # OpenAPI: the bearer scheme, and the `security` of routes that need `Authorization: Bearer <JWT>`.
 BEARER_SCHEME = {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
 BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
-
-STATUS_OF: dict[type[DomainError], HTTPStatus] = {
-    InvalidRequest: HTTPStatus.BAD_REQUEST,
-    Unauthorized: HTTPStatus.UNAUTHORIZED,
-    Forbidden: HTTPStatus.FORBIDDEN,
-    NotFound: HTTPStatus.NOT_FOUND,
-    Conflict: HTTPStatus.CONFLICT,
-    PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-    RefusedByDatabase: HTTPStatus.UNPROCESSABLE_ENTITY,
-    Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
-}
 
 
 def json_response(status: int, body: Any) -> Response:
@@ -105,16 +86,43 @@ def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
-        status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
-        return json_response(status, {"detail": exc.detail})
+        return json_response(http_status(exc), {"detail": exc.detail})
 
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Resolves the event; a trailing slash names the same resource (`/api/v1/metrics/`)."""
+    """Resolves the event; a trailing slash names the same resource (`/api/v1/metrics/`). A body the API
+    cannot read at all is answered here: the resolver would read it before any middleware could."""
     path = event.get("rawPath", "")
     if len(path) > 1 and path.endswith("/"):
         event = {**event, "rawPath": path.rstrip("/")}
+    headers = event.get("headers") or {}
+    if "content-type" in headers:  # case-insensitive, but the resolver reads only `application/json`
+        event = {**event, "headers": {**headers, "content-type": headers["content-type"].lower()}}
+    request = APIGatewayProxyEventV2(event)
+    refusal = unreadable_body(request)
+    if refusal is not None:
+        return ResponseBuilder[APIGatewayProxyEventV2](refusal).build(request)
     return app.resolve(event, context)
+
+
+def unreadable_body(request: APIGatewayProxyEventV2) -> Response | None:
+    """Every body is JSON in UTF-8: another media type is a 415 (a missing Content-Type is taken as JSON),
+    bytes that are not UTF-8 text a 422."""
+    if not request.body:
+        return None
+    content_type = request.headers.get("content-type")
+    if content_type is not None and content_type.split(";")[0].strip() != "application/json":
+        detail = f"Content-Type {content_type!r} is not supported: send the body as application/json"
+        return json_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"detail": detail})
+    try:
+        request.decoded_body  # noqa: B018 (decoding is the check)
+    except UnicodeDecodeError as exc:
+        problem = f"the body is not UTF-8 text (byte {exc.start}): send JSON encoded as UTF-8"
+        return json_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            {"detail": [{"loc": ["body"], "msg": problem, "type": "utf8_invalid"}]},
+        )
+    return None
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal | None:
@@ -124,8 +132,11 @@ def caller(app: APIGatewayHttpResolver) -> Principal | None:
     authentication get the optional authorizer's context (`authorizer.lambda`: `sub` and the roles
     claim, roles space-separated), empty when no token was sent."""
     authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    claims = (authorizer.get("jwt") or {}).get("claims") or authorizer.get("lambda")
-    return principal_from_claims(claims, get_settings().JWT_ROLES_CLAIM)
+    roles_claim = get_settings().JWT_ROLES_CLAIM
+    claims = (authorizer.get("jwt") or {}).get("claims")
+    if claims:
+        claims = with_token_roles(claims, app.current_event.headers.get("authorization"), roles_claim)
+    return principal_from_claims(claims or authorizer.get("lambda"), roles_claim)
 
 
 def require(app: APIGatewayHttpResolver, action: Action) -> Principal | None:

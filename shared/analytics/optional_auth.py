@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from analytics.auth import parse_roles
 from analytics.settings import get_settings
 
 if TYPE_CHECKING:
@@ -122,15 +123,12 @@ def bearer_token(header: str) -> str:
 
 def authorizer_context(claims: Mapping[str, Any], roles_claim: str) -> dict[str, str]:
     """What the optional authorizer passes on: `sub` and the roles claim. Context values must be strings,
-    numbers or booleans, so roles become one space-separated string, which `auth.parse_roles` reads."""
+    numbers or booleans, so the roles the token names (read strictly, `auth.parse_roles`) become one
+    space-separated string, which `auth.parse_roles` reads back."""
     context: dict[str, str] = {}
     if "sub" in claims:
         context["sub"] = str(claims["sub"])
-    roles = claims.get(roles_claim)
-    if isinstance(roles, list | tuple):
-        context[roles_claim] = " ".join(str(role) for role in roles)
-    elif isinstance(roles, str):
-        context[roles_claim] = roles
+    context[roles_claim] = " ".join(sorted(parse_roles(claims.get(roles_claim))))
     return context
 
 

@@ -54,6 +54,11 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones() - {"localtime"})
 
 
+# Every answer's group is one output row per combination of values: more fields than this answer nothing
+# a person reads, at a cost anyone could cause.
+MAX_GROUP_FIELDS = 8
+
+
 def zone_of(name: str) -> ZoneInfo:
     if name not in _zone_names():
         raise InvalidRequest(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin")
@@ -62,8 +67,10 @@ def zone_of(name: str) -> ZoneInfo:
 
 def parse_group_by(fields: list[str]) -> tuple[str, ...]:
     """`group_by` as given (repeated or comma-separated), checked: series fields, one time field,
-    dimension keys."""
+    dimension keys, at most MAX_GROUP_FIELDS in all."""
     names = [name.strip() for value in fields for name in value.split(",") if name.strip()]
+    if len(names) > MAX_GROUP_FIELDS:
+        raise InvalidRequest(f"group by at most {MAX_GROUP_FIELDS} fields, got {len(names)}")
     for name in names:
         known = name in SERIES_FIELDS or name in TIME_GROUPS
         if not known and not (name.startswith(DIMENSION_PREFIX) and len(name) > len(DIMENSION_PREFIX)):

@@ -3,8 +3,10 @@ save, and every widget's data for a period and time zone checked against metrics
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -319,6 +321,43 @@ def test_the_owner_sees_a_private_dashboard_through_the_optional_authorizers_con
     assert through_the_optional_authorizer(invoke, path, {"sub": "viewer-b", "roles": "viewer"}).status == 404
     admin = through_the_optional_authorizer(invoke, path, {"sub": "admin-c", "roles": "viewer admin"})
     assert admin.status == 200
+
+
+def test_a_token_never_reads_less_than_no_token(invoke: Invoke) -> None:
+    # Given a public dashboard
+    store_metrics(invoke)
+    public = create(invoke, dashboard(name="Open", is_public=True), user="analyst-a")
+    path = f"{BASE}/{public['id']}"
+
+    # When callers whose valid tokens name no known role read it, and the list of public dashboards
+    for context in ({"sub": "nobody", "roles": ""}, {"sub": "guest"}):
+        found = through_the_optional_authorizer(invoke, path, context)
+        data = through_the_optional_authorizer(invoke, f"{path}/data", context)
+        listed = through_the_optional_authorizer(invoke, f"{BASE}/public", context)
+
+        # Then they read what an anonymous caller reads
+        assert (found.status, data.status, listed.status) == (200, 200, 200), context
+        assert listed.body == through_the_optional_authorizer(invoke, f"{BASE}/public", {}).body
+
+
+def test_a_roles_list_element_holding_a_space_grants_no_role(invoke: Invoke) -> None:
+    # Given a verified token whose roles claim is ["viewer admin"], which API Gateway flattens to
+    # "[viewer admin]", the same text as ["viewer", "admin"]
+    payload = {"sub": "eve", "exp": 1900000000, "roles": ["viewer admin"]}
+    encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    event = load_event("reports_get", path=BASE, query=None, body=dashboard(name="Eve's"))
+    event["requestContext"]["http"]["method"] = "POST"
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"POST {BASE}"
+    event["headers"]["authorization"] = f"Bearer eyJhbGciOiJSUzI1NiJ9.{encoded}.signature"
+    event["requestContext"]["authorizer"] = {
+        "jwt": {"claims": {"sub": "eve", "exp": "1900000000", "roles": "[viewer admin]"}, "scopes": None}
+    }
+
+    # When it creates a dashboard, which needs the analyst or admin role
+    answer = invoke(dashboards_api, event)
+
+    # Then it is refused: the token's list names no role
+    assert answer.status == 403, answer.body
 
 
 def test_a_bad_widget_is_a_422_naming_the_widget_and_the_problem(invoke: Invoke) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
-from analytics.auth import Action, Principal, authorize, parse_roles, principal_from_claims
+from analytics.auth import Action, Principal, authorize, parse_roles, principal_from_claims, with_token_roles
 from analytics.enums import Role
 from analytics.errors import Forbidden, Unauthorized
 
@@ -13,8 +16,11 @@ from analytics.errors import Forbidden, Unauthorized
     ("raw", "expected"),
     [
         ("[admin viewer]", {Role.ADMIN, Role.VIEWER}),  # API Gateway flattens list claims like this
+        ("analyst viewer", {Role.ANALYST, Role.VIEWER}),  # the optional authorizer's context
         (["service"], {Role.SERVICE}),
-        ("analyst,viewer", {Role.ANALYST, Role.VIEWER}),
+        (["viewer admin"], set()),  # one element is one name, spaces and all
+        (["viewer", " admin", "Admin", 1], {Role.VIEWER}),
+        ("analyst,viewer", set()),
         ("superuser", set()),
         (None, set()),
     ],
@@ -59,3 +65,41 @@ def test_roles_per_action(role: Role, action: Action, allowed: bool) -> None:
 def test_writes_without_a_principal_are_unauthorized() -> None:
     with pytest.raises(Unauthorized):
         authorize(None, Action.INGEST, require_token_for_reads=False)
+
+
+def token(payload: dict[str, object]) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    return f"Bearer eyJhbGciOiJIUzI1NiJ9.{encoded}.signature"
+
+
+def test_the_roles_come_from_the_verified_token_not_from_api_gateways_flattening() -> None:
+    payload = {"sub": "eve", "exp": 1900000000, "roles": ["viewer admin"]}
+    flattened = {"sub": "eve", "exp": "1900000000", "roles": "[viewer admin]"}
+
+    claims = with_token_roles(flattened, token(payload), "roles")
+
+    assert principal_from_claims(claims, "roles") == Principal("eve", frozenset())
+    both = with_token_roles(
+        {**flattened, "roles": "[viewer admin]"}, token({**payload, "roles": ["viewer", "admin"]}), "roles"
+    )
+    assert principal_from_claims(both, "roles") == Principal("eve", frozenset({Role.VIEWER, Role.ADMIN}))
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer not-a-jwt", "Bearer a.!!!.c", token({"sub": "someone else", "exp": 1900000000})],
+)
+def test_without_the_same_token_the_flattened_claims_are_read(authorization: str | None) -> None:
+    flattened = {"sub": "eve", "exp": "1900000000", "roles": "[analyst]"}
+
+    assert with_token_roles(flattened, authorization, "roles") == flattened
+
+
+def test_a_token_without_a_known_role_reads_what_no_token_reads() -> None:
+    roleless = Principal("someone", frozenset())
+
+    authorize(roleless, Action.READ, require_token_for_reads=False)
+    with pytest.raises(Forbidden):
+        authorize(roleless, Action.READ, require_token_for_reads=True)
+    with pytest.raises(Forbidden):
+        authorize(roleless, Action.INGEST, require_token_for_reads=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +15,7 @@ from pydantic import (
     StrictStr,
     StringConstraints,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticSerializationError
 
@@ -53,6 +54,28 @@ def _reject_nul(data: Any) -> Any:
         for value in data:
             _reject_nul(value)
     return data
+
+
+class RequestBody(BaseModel):
+    """A request body of the API's own records (dashboards, jobs, reports, syncs): no text in it, nested
+    configs included, may hold the NUL character, which PostgreSQL cannot store."""
+
+    _no_nul = model_validator(mode="before")(reject_nul)
+
+
+class PartialUpdate(RequestBody):
+    """The fields to change; the others keep their values. A field given as null is cleared if it may be
+    empty (`clearable`), else refused: null never silently means "keep it"."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required_fields(self) -> Self:
+        nulls = sorted(name for name in self.model_fields_set - self.clearable if getattr(self, name) is None)
+        if nulls:
+            fields = ", ".join(nulls)
+            raise ValueError(f"{fields} cannot be null: leave a field out to keep its value")
+        return self
 
 
 def writable_as_json(item: M) -> M:

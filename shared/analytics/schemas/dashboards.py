@@ -27,7 +27,7 @@ from pydantic import (
 
 from analytics.enums import DashboardType, MetricType, ServiceName
 from analytics.errors import InvalidRequest
-from analytics.schemas.common import Name
+from analytics.schemas.common import Name, PartialUpdate, RequestBody
 from analytics.schemas.statistics import Aggregate, Comparison, Fill
 from analytics.schemas.time import DateOrTimestamp
 from analytics.statistics import TIME_GROUPS, Interval, parse_group_by, zone_of
@@ -314,7 +314,7 @@ CONFIG_EXAMPLE: dict[str, Any] = {
 }
 
 
-class DashboardCreate(BaseModel):
+class DashboardCreate(RequestBody):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -340,12 +340,14 @@ class DashboardCreate(BaseModel):
     )
 
 
-class DashboardUpdate(BaseModel):
+class DashboardUpdate(PartialUpdate):
     """The fields to change; the others keep their values. `config` is replaced as a whole."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"name": "Fundraising 2026", "is_default": True}]}
     )
+
+    clearable = frozenset({"description"})
 
     name: Name | None = None
     dashboard_type: DashboardType | None = None

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from analytics.enums import JobStatus, JobType, RunTrigger
-from analytics.schemas.common import Name
+from analytics.schemas.common import Name, PartialUpdate, RequestBody
 from analytics.schemas.reports import ReportJobConfig
 from analytics.schemas.sync import DataSyncJobConfig
 
@@ -36,7 +36,7 @@ def check_config(job_type: JobType | None, config: dict[str, Any] | None) -> Non
         DataSyncJobConfig.model_validate(config)
 
 
-class JobCreate(BaseModel):
+class JobCreate(RequestBody):
     model_config = ConfigDict(json_schema_extra={"examples": [JOB_EXAMPLE]})
 
     name: Name
@@ -58,12 +58,14 @@ class JobCreate(BaseModel):
         return self
 
 
-class JobUpdate(BaseModel):
+class JobUpdate(PartialUpdate):
     """The fields to change; the others keep their values. Setting `is_active` false pauses the job."""
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"schedule": "30 6 * * MON", "is_active": False}]}
     )
+
+    clearable = frozenset({"description"})
 
     name: Name | None = None
     description: str | None = Field(None, max_length=2000)
@@ -98,7 +100,7 @@ class JobResponse(BaseModel):
     updated_at: dt.datetime
 
 
-class JobTriggerRequest(BaseModel):
+class JobTriggerRequest(RequestBody):
     """spec/003 JobTriggerRequest: run now, optionally with settings that override the job's config."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"config": {"services": ["partners_crm"]}}]})

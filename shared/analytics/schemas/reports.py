@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from analytics.enums import ReportFormat, ReportStatus, ReportType
-from analytics.schemas.common import Name
+from analytics.schemas.common import Name, RequestBody
 from analytics.schemas.report_content import ReportParameters
 
 MAX_RECIPIENTS = 50
@@ -22,7 +22,7 @@ REPORT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ReportCreate(BaseModel):
+class ReportCreate(RequestBody):
     """spec/003 ReportCreate. The creator is the caller's token subject."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [REPORT_EXAMPLE]})
@@ -71,7 +71,7 @@ class StoredReport(ReportResponse):
         return ReportResponse.model_validate(self.model_dump(exclude={"file_path"}))
 
 
-class ReportEmailRequest(BaseModel):
+class ReportEmailRequest(RequestBody):
     """spec/003 ReportEmailRequest."""
 
     model_config = ConfigDict(

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from analytics.enums import SiblingService, SyncStatus, SyncType
+from analytics.schemas.common import RequestBody
 
 IN_PROGRESS = (SyncStatus.PENDING, SyncStatus.RUNNING)
 FINISHED = (SyncStatus.COMPLETED, SyncStatus.FAILED, SyncStatus.CANCELLED, SyncStatus.TIMED_OUT)
@@ -21,7 +22,7 @@ SYNC_TYPE_DESCRIPTION = (
 )
 
 
-class SyncRequest(BaseModel):
+class SyncRequest(RequestBody):
     """POST /api/v1/sync as a JSON body (query parameters `service_name` and `sync_type` work too)."""
 
     model_config = ConfigDict(
@@ -67,7 +68,7 @@ class DataSyncJobConfig(BaseModel):
         return list(dict.fromkeys(service for service in self.services if service != "all"))
 
 
-class AggregateRequest(BaseModel):
+class AggregateRequest(RequestBody):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"sync_type": "incremental"}]})
 
     sync_type: SyncType = Field(SyncType.INCREMENTAL, description=SYNC_TYPE_DESCRIPTION)

@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from analytics.enums import DashboardType, GoalStatus
-from analytics.errors import Conflict, DomainError, InvalidRequest, NotFound, Unavailable
+from analytics.errors import DomainError, http_status
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.schemas.dashboards import (
@@ -45,13 +45,6 @@ from analytics.statistics import GROUP_OF_INTERVAL, Interval, StatisticsQuery, p
 MAX_CONCURRENT_WIDGETS = 4
 ONE_DAY = dt.timedelta(days=1)
 ONE_HOUR = dt.timedelta(hours=1)
-
-STATUS_OF_ERROR: tuple[tuple[type[DomainError], int], ...] = (
-    (InvalidRequest, 400),
-    (NotFound, 404),
-    (Conflict, 409),
-    (Unavailable, 503),
-)
 
 
 class NumberData(BaseModel):
@@ -286,8 +279,7 @@ def widget_content(
 
 def error_of(exc: Exception) -> WidgetError:
     if isinstance(exc, DomainError):
-        status = next((code for cls, code in STATUS_OF_ERROR if isinstance(exc, cls)), 500)
-        return WidgetError(status=status, detail=str(exc.detail))
+        return WidgetError(status=http_status(exc), detail=str(exc.detail))
     return WidgetError(status=500, detail=f"the widget could not be computed ({type(exc).__name__})")
 
 

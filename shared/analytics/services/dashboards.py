@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Collection
-from typing import Any
 
 from analytics.auth import Principal
 from analytics.enums import DashboardType, MetricType, Role, ServiceName
-from analytics.errors import Forbidden, InvalidRequest, NotFound
+from analytics.errors import Forbidden, InvalidDashboardConfig, InvalidRequest, NotFound
 from analytics.ports import UnitOfWork
 from analytics.schemas.common import Page
 from analytics.schemas.dashboards import (
@@ -36,14 +35,6 @@ Series = tuple[str, ServiceName, MetricType]
 
 # Columns that cannot be emptied: `null` for them in an update means "leave as is".
 REQUIRED_COLUMNS = ("name", "dashboard_type", "config", "is_default", "is_public")
-
-
-class InvalidDashboardConfig(InvalidRequest):
-    """A config that is well formed but names metrics the store does not hold. Its detail has the shape
-    of a validation error's (loc, msg, type per problem), and the API answers it like one: 422."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        super().__init__(problems)
 
 
 def viewer_of(principal: Principal | None) -> Viewer:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from analytics.enums import JobType, ReportStatus
-from analytics.errors import Conflict, DomainError, NotFound, Unavailable
+from analytics.errors import Conflict, DomainError, NotFound, ReportFailed, Unavailable
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.report_ports import JobRules, Mailer, ReportFiles, ReportQueue
@@ -34,10 +34,6 @@ from analytics.settings import Settings
 
 # SES takes raw messages up to 10 MB; base64 makes an attachment a third larger, and the text needs room.
 MAX_ATTACHMENT_BYTES = 7 * 1024 * 1024
-
-
-class ReportFailed(DomainError):
-    """A report could not be rendered; the message says why."""
 
 
 def request_report(

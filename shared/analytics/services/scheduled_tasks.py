@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from analytics.errors import DomainError, InvalidRequest
+from analytics.errors import InvalidRequest, NotAvailableYet
 from analytics.settings import get_settings
 
 SYNC_LOG_RETENTION_DAYS = 365  # spec/001: sync logs are kept for one year
@@ -24,10 +24,6 @@ def retention() -> BaseModel:
         sync_log_days=SYNC_LOG_RETENTION_DAYS,
         months_to_create=PARTITION_MONTHS_AHEAD,
     )
-
-
-class NotAvailableYet(DomainError):
-    """A task whose domain this version of the service does not have yet."""
 
 
 def data_sync() -> BaseModel:
