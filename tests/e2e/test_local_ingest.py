@@ -253,3 +253,64 @@ def test_rejections_are_for_admins_only(runner: LocalRunner) -> None:
 
     assert viewer.status == 403
     assert anonymous.status == 401
+
+
+def test_an_item_the_database_refuses_is_one_rejection_and_its_batch_is_stored_once(
+    runner: LocalRunner, sqs: Any, admin_token: str, database: Engine
+) -> None:
+    # Given a database that refuses one metric name (as it would any value it cannot hold), and a batch of
+    # messages holding one such item among valid ones, one of them with an offset PostgreSQL cannot read
+    poison = f"e2e_poison_{RUN}"
+    name = f"e2e_batch_{RUN}"
+    with database.begin() as connection:
+        connection.execute(
+            text(f"ALTER TABLE metrics ADD CONSTRAINT refuses_{RUN} CHECK (metric_name <> '{poison}')")
+        )
+    valid = [
+        {
+            **metric(n),
+            "metric_type": "project",
+            "value": float(n),
+            "metric_name": name,
+            "idempotency_key": f"{RUN}-batch-{n}",
+        }
+        for n in range(30)
+    ]
+    valid[0]["timestamp"] = "2026-12-02T10:00:00+21:23"
+    refused = {**metric(99), "metric_name": poison, "idempotency_key": f"{RUN}-poison"}
+    bodies = [json.dumps({"metrics": valid[n : n + 3]}) for n in range(0, 30, 3)]
+    bodies[4] = json.dumps({"metrics": [*valid[12:15], refused]})
+    queue_url = runner.endpoints["ingest_queue_url"]
+    log_before = runner.log.stat().st_size
+
+    # When they are sent in one SendMessageBatch and the runner drains the queue
+    try:
+        ids = send(sqs, queue_url, [Outgoing(body) for body in bodies])
+        stored_path = f"/api/v1/metrics?metric_name={name}&limit=1"
+        drained = wait_until(
+            lambda: queued(sqs, queue_url) == 0 and total(runner, stored_path) >= 30, DRAIN_TIMEOUT_SECONDS
+        )
+    finally:
+        with database.begin() as connection:
+            connection.execute(text(f"ALTER TABLE metrics DROP CONSTRAINT refuses_{RUN}"))
+
+    # Then every valid item is stored once, the refused one is one rejection with the database's reason,
+    # nothing was handed back to SQS, and the dead-letter queue is empty
+    assert drained, f"not drained within {DRAIN_TIMEOUT_SECONDS}s: {queued(sqs, queue_url)} messages left"
+    assert total(runner, stored_path) == 30
+    assert total(runner, f"/api/v1/metrics?metric_name={poison}&limit=1") == 0
+    [rejection] = rejections(runner, ids[4], admin_token)
+    assert (rejection["kind"], rejection["position"]) == ("metric", 3)
+    assert (
+        rejection["reason"][0]["type"] == "database_refused"
+        and f"refuses_{RUN}" in rejection["reason"][0]["msg"]
+    )
+    assert queued(sqs, runner.endpoints["dlq_url"]) == 0
+    with runner.log.open("rb") as log:
+        log.seek(log_before)
+        assert b"handed back to SQS to retry" not in log.read()
+    with database.connect() as connection:
+        moment = connection.execute(
+            text('SELECT "timestamp" FROM metrics WHERE idempotency_key = :key'), {"key": f"{RUN}-batch-0"}
+        ).scalar_one()
+    assert moment == dt.datetime(2026, 12, 1, 12, 37, tzinfo=dt.UTC)
