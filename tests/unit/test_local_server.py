@@ -85,12 +85,54 @@ def test_taken_port_is_a_clear_error() -> None:
             bind(port, api(FakeFunctions()))
 
 
-def test_unreadable_content_length_is_400(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
-    server, fake = served
+def exchange(server: LocalHttpServer, raw: bytes, *, hang_up: bool = False) -> bytes:
+    """Sends `raw` and reads the whole answer (a socket timeout if none comes within 5 s); `hang_up` closes
+    the sending side first, as a client that gives up mid-request."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as client:
-        client.sendall(b"POST /api/v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
-        answer = client.makefile("rb").read()
+        client.sendall(raw)
+        if hang_up:
+            client.shutdown(socket.SHUT_WR)
+        return client.makefile("rb").read()
+
+
+@pytest.mark.parametrize(
+    "content_length",
+    [b"lots", b"-5", b"+5", b"5.0", b"0x10"],
+)
+def test_a_content_length_that_is_not_a_decimal_number_is_400_at_once(
+    served: tuple[LocalHttpServer, FakeFunctions], content_length: bytes
+) -> None:
+    server, fake = served
+
+    answer = exchange(
+        server, b"POST /api/v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: " + content_length + b"\r\n\r\n"
+    )
 
     assert answer.startswith(b"HTTP/1.0 400")
     assert answer.endswith(b'{"message": "Bad Request"}')
+    assert fake.events == []
+
+
+def test_two_different_content_lengths_are_400(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
+    server, fake = served
+
+    answer = exchange(
+        server,
+        b"POST /api/v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}",
+    )
+
+    assert answer.startswith(b"HTTP/1.0 400")
+    assert fake.events == []
+
+
+def test_a_body_cut_short_by_the_client_never_reaches_the_function(
+    served: tuple[LocalHttpServer, FakeFunctions],
+) -> None:
+    server, fake = served
+
+    answer = exchange(
+        server, b"POST /api/v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}", hang_up=True
+    )
+
+    assert answer == b""
     assert fake.events == []

@@ -4,6 +4,7 @@ only."""
 from __future__ import annotations
 
 import errno
+import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
@@ -12,6 +13,7 @@ from analytics_infra.local.gateway import HttpRequest, HttpResponse, gateway_res
 
 HOST = "127.0.0.1"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's limit for an HTTP API request
+DIGITS = re.compile(r"[0-9]+")
 
 
 class Api(Protocol):
@@ -49,9 +51,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     timeout = 60
 
     def _dispatch(self) -> None:
-        try:
-            length = int(self.headers.get("content-length") or 0)
-        except ValueError:
+        length = self._content_length()
+        if length is None:
             self.close_connection = True
             self._send(gateway_response(400, "Bad Request"))
             return
@@ -59,14 +60,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(gateway_response(413, "Request Entity Too Large"))
             return
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            # The client hung up before sending the whole body: a cut request is not passed on.
+            self.close_connection = True
+            return
         request = HttpRequest(
             method=self.command,
             target=self.path,
             headers=list(self.headers.items()),
-            body=self.rfile.read(length) if length else b"",
+            body=body,
             source_ip=self.client_address[0],
         )
         self._send(self.server.api.handle(request))
+
+    def _content_length(self) -> int | None:
+        """The body's length (0 without the header); None when the header is not one decimal number, such
+        as a negative one, which would make the read wait for bytes that never come."""
+        values = {value.strip() for value in self.headers.get_all("content-length", [])}
+        if not values:
+            return 0
+        (value, *others) = values
+        return int(value) if not others and DIGITS.fullmatch(value) else None
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
