@@ -136,3 +136,29 @@ def test_a_body_cut_short_by_the_client_never_reaches_the_function(
 
     assert answer == b""
     assert fake.events == []
+
+
+def test_the_listen_backlog_holds_dozens_of_clients_connecting_at_once() -> None:
+    # Given a server that does not accept yet: every connection waits in the listen backlog, as when
+    # requests arrive faster than they are accepted (a full backlog drops the handshake: connect times out)
+    server = bind(0, api(FakeFunctions()))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    clients = []
+    try:
+        for _ in range(64):
+            clients.append(socket.create_connection(("127.0.0.1", server.port), timeout=2))
+            clients[-1].sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+
+        # When it starts serving
+        thread.start()
+
+        # Then every one of them is answered
+        answers = [client.makefile("rb").read() for client in clients]
+    finally:
+        for client in clients:
+            client.close()
+        if thread.is_alive():
+            server.shutdown()
+            thread.join()
+        server.server_close()
+    assert [answer[:12] for answer in answers] == [b"HTTP/1.0 200"] * 64

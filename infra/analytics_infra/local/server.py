@@ -14,6 +14,9 @@ from analytics_infra.local.gateway import HttpRequest, HttpResponse, gateway_res
 HOST = "127.0.0.1"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's limit for an HTTP API request
 DIGITS = re.compile(r"[0-9]+")
+# socketserver's default of 5 overflows when a couple of dozen clients connect at once, and the kernel then
+# drops or resets their connections.
+LISTEN_BACKLOG = 128
 
 
 class Api(Protocol):
@@ -23,6 +26,7 @@ class Api(Protocol):
 class LocalHttpServer(ThreadingHTTPServer):
     # Request threads are joined on close, so stopping waits for answers in flight.
     daemon_threads = False
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, port: int, api: Api) -> None:
         self.api = api
