@@ -138,6 +138,43 @@ def test_a_body_cut_short_by_the_client_never_reaches_the_function(
     assert fake.events == []
 
 
+@pytest.mark.parametrize(
+    "request_line",
+    [b"TRACE /api/v1/health HTTP/1.1", b"CONNECT 127.0.0.1:443 HTTP/1.1", b"BREW /pot HTTP/1.1"],
+)
+def test_methods_without_a_route_are_answered_in_json(
+    served: tuple[LocalHttpServer, FakeFunctions], request_line: bytes
+) -> None:
+    server, fake = served
+
+    answer = exchange(server, request_line + b"\r\nHost: x\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.0 404")
+    assert answer.endswith(b'{"message": "Not Found"}')
+    assert fake.events == []
+
+
+def test_an_unreadable_request_line_is_a_400_in_json(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
+    server, _ = served
+
+    answer = exchange(server, b"GET /api/v1/health extra HTTP/1.1\r\nHost: x\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.0 400")
+    assert b"content-type: application/json" in answer.lower()
+    assert answer.endswith(b'{"message": "Bad Request"}')
+
+
+def test_head_answers_the_get_headers_without_a_body(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
+    server, fake = served
+    request = urllib.request.Request(f"http://127.0.0.1:{server.port}/api/v1/health", method="HEAD")
+
+    with urllib.request.urlopen(request, timeout=5) as response:
+        status, headers, body = response.status, response.headers, response.read()
+
+    assert (status, headers["X-Answer"], headers["Content-Length"], body) == (202, "42", "14", b"")
+    assert fake.events[0][1]["requestContext"]["http"]["method"] == "GET"
+
+
 def test_the_listen_backlog_holds_dozens_of_clients_connecting_at_once() -> None:
     # Given a server that does not accept yet: every connection waits in the listen backlog, as when
     # requests arrive faster than they are accepted (a full backlog drops the handshake: connect times out)

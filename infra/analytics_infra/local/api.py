@@ -3,6 +3,7 @@ the functions, independent of any socket."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import traceback
 from typing import TextIO
@@ -34,8 +35,14 @@ class LocalApi:
         self._log = log
 
     def handle(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "HEAD":
+            # Answered as the GET it stands for; the socket leaves out the body.
+            request = dataclasses.replace(request, method="GET")
         route = match(request.method, request.path)
         if route is None:
+            # Also OPTIONS, TRACE, CONNECT: an HTTP API without a CORS configuration (the stack has none)
+            # answers OPTIONS itself only when CORS is configured; otherwise, like any method without a route,
+            # it is matched against the routes and answered 404.
             return gateway_response(404, "Not Found")
         event = build_event(request, route)
         if requires_token(route, require_auth_for_reads=self._require_auth_for_reads):

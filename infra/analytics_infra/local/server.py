@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import errno
 import re
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Protocol
+from typing import Any, Protocol
 
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.gateway import HttpRequest, HttpResponse, gateway_response
@@ -54,15 +55,24 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "analytics-local"
     timeout = 60
 
+    def __getattr__(self, name: str) -> Any:
+        # Every method goes to the API, which answers those it has no route for (TRACE, CONNECT, ...) as API
+        # Gateway does; without a do_<METHOD> BaseHTTPRequestHandler would answer a 501 HTML page.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request the socket cannot read (request line, headers), answered in API Gateway's JSON."""
+        self._refuse(HTTPStatus(code))
+
     def _dispatch(self) -> None:
         length = self._content_length()
         if length is None:
-            self.close_connection = True
-            self._send(gateway_response(400, "Bad Request"))
+            self._refuse(HTTPStatus.BAD_REQUEST)
             return
         if length > MAX_PAYLOAD_BYTES:
-            self.close_connection = True
-            self._send(gateway_response(413, "Request Entity Too Large"))
+            self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large")
             return
         body = self.rfile.read(length) if length else b""
         if len(body) < length:
@@ -87,7 +97,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         (value, *others) = values
         return int(value) if not others and DIGITS.fullmatch(value) else None
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+    def _refuse(self, status: HTTPStatus, message: str | None = None) -> None:
+        self.close_connection = True
+        self._send(gateway_response(status, message or status.phrase))
 
     def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
