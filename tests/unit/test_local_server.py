@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 import urllib.error
 import urllib.request
@@ -15,6 +16,7 @@ from analytics_infra.local.api import LocalApi
 from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import Functions
+from analytics_infra.local.gateway import HttpRequest, HttpResponse
 from analytics_infra.local.server import LocalHttpServer, bind
 from tests.unit.test_local_api import FakeFunctions
 
@@ -199,3 +201,42 @@ def test_the_listen_backlog_holds_dozens_of_clients_connecting_at_once() -> None
             thread.join()
         server.server_close()
     assert [answer[:12] for answer in answers] == [b"HTTP/1.0 200"] * 64
+
+
+class HeldApi:
+    """Answers a large body once released, so that the client can leave first."""
+
+    def __init__(self) -> None:
+        self.called = threading.Event()
+        self.released = threading.Event()
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        self.called.set()
+        self.released.wait(5)
+        return HttpResponse(200, [("content-type", "text/plain")], b"x" * 1_000_000)
+
+
+def test_a_client_that_leaves_before_its_answer_leaves_no_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    api = HeldApi()
+    server = bind(0, api)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        # Given a request whose client resets the connection while the function still works
+        client = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        client.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert api.called.wait(5)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+
+        # When the answer is written to the closed connection
+        api.released.set()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()  # waits for the request's thread
+
+    # Then nothing is printed but the request's log line
+    assert "Traceback" not in capsys.readouterr().err

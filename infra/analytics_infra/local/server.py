@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import re
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -36,6 +37,11 @@ class LocalHttpServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client hung up before its answer was written: nothing went wrong here
+        super().handle_error(request, client_address)
 
 
 def bind(port: int, api: Api) -> LocalHttpServer:
