@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from analytics_infra.local.api import LocalApi
+from analytics_infra.local.api import LocalApi, UntilReady
 from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import Functions
@@ -33,14 +33,11 @@ def api(fake: FakeFunctions) -> LocalApi:
 def served() -> Iterator[tuple[LocalHttpServer, FakeFunctions]]:
     fake = FakeFunctions({"statusCode": 202, "headers": {"X-Answer": "42"}, "body": '{"echo": true}'})
     server = bind(0, api(fake))
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
+    server.start()
     try:
         yield server, fake
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        server.stop()
 
 
 def test_round_trip_over_http(served: tuple[LocalHttpServer, FakeFunctions]) -> None:
@@ -181,7 +178,6 @@ def test_the_listen_backlog_holds_dozens_of_clients_connecting_at_once() -> None
     # Given a server that does not accept yet: every connection waits in the listen backlog, as when
     # requests arrive faster than they are accepted (a full backlog drops the handshake: connect times out)
     server = bind(0, api(FakeFunctions()))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     clients = []
     try:
         for _ in range(64):
@@ -189,17 +185,14 @@ def test_the_listen_backlog_holds_dozens_of_clients_connecting_at_once() -> None
             clients[-1].sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
 
         # When it starts serving
-        thread.start()
+        server.start()
 
         # Then every one of them is answered
         answers = [client.makefile("rb").read() for client in clients]
     finally:
         for client in clients:
             client.close()
-        if thread.is_alive():
-            server.shutdown()
-            thread.join()
-        server.server_close()
+        server.stop()
     assert [answer[:12] for answer in answers] == [b"HTTP/1.0 200"] * 64
 
 
@@ -221,8 +214,7 @@ def test_a_client_that_leaves_before_its_answer_leaves_no_traceback(
 ) -> None:
     api = HeldApi()
     server = bind(0, api)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
+    server.start()
     try:
         # Given a request whose client resets the connection while the function still works
         client = socket.create_connection(("127.0.0.1", server.port), timeout=5)
@@ -234,9 +226,33 @@ def test_a_client_that_leaves_before_its_answer_leaves_no_traceback(
         # When the answer is written to the closed connection
         api.released.set()
     finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()  # waits for the request's thread
+        server.stop()  # waits for the request's thread
 
     # Then nothing is printed but the request's log line
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_until_ready_the_port_answers_503_with_a_retry_after_then_the_api() -> None:
+    fake = FakeFunctions({"statusCode": 200, "body": '{"ok": true}'})
+    gate = UntilReady(api(fake))
+    server = bind(0, gate)
+    server.start()
+    url = f"http://127.0.0.1:{server.port}/api/v1/health"
+    try:
+        # Given a runner still starting: answered at once, and told when to come back
+        with pytest.raises(urllib.error.HTTPError) as starting:
+            urllib.request.urlopen(url, timeout=5)
+        detail = json.loads(starting.value.read())["detail"]
+        retry_after = starting.value.headers["Retry-After"]
+
+        # When it is ready
+        gate.ready()
+        with urllib.request.urlopen(url, timeout=5) as ready:
+            answer = json.loads(ready.read())
+    finally:
+        server.stop()
+
+    # Then the early request got a 503 that says why, and nothing reached a function before
+    assert starting.value.code == 503 and "starting" in detail and retry_after == "2"
+    assert answer == {"ok": True}
+    assert len(fake.events) == 1

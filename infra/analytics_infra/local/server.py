@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import re
 import sys
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -33,6 +34,20 @@ class LocalHttpServer(ThreadingHTTPServer):
     def __init__(self, port: int, api: Api) -> None:
         self.api = api
         super().__init__((HOST, port), _RequestHandler)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=f"http-{self.port}", daemon=True
+        )
+
+    def start(self) -> None:
+        """Serves on a thread of its own until stop()."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stops serving once the answers in flight are written, and closes the socket; again does nothing."""
+        if self._thread.is_alive():
+            self.shutdown()
+            self._thread.join()
+        self.server_close()
 
     @property
     def port(self) -> int:
