@@ -84,8 +84,12 @@ def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     summary="Download a report's file",
     description="302 to a presigned S3 URL (valid for `REPORT_DOWNLOAD_URL_EXPIRY_SECONDS`, default 15 "
     "minutes) that serves the file with its content type and file name; 409 while the report is not "
-    "completed.",
-    responses={302: {"description": "Redirect to the file"}, 409: {"description": "Not completed yet"}},
+    "completed; 410 once its file has left the bucket (files expire): generate the report again.",
+    responses={
+        302: {"description": "Redirect to the file"},
+        409: {"description": "Not completed yet"},
+        410: {"description": "The file is no longer kept"},
+    },
     tags=TAGS,
 )
 def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
@@ -100,7 +104,8 @@ def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
     security=BEARER_AUTH,
     summary="E-mail a report",
     description="Sends the download link through SES to every recipient, with the file attached when it fits "
-    "in an e-mail (up to 7 MB). 409 while the report is not completed; 422 for an invalid address.",
+    "in an e-mail (up to 7 MB). 409 while the report is not completed; 410 once its file has left the "
+    "bucket; 422 for an invalid address.",
     tags=TAGS,
 )
 def email_report(report_id: Annotated[uuid.UUID, Path()], request: ReportEmailRequest) -> ReportEmailResult:

@@ -29,6 +29,10 @@ class Conflict(DomainError):
     """409."""
 
 
+class Gone(DomainError):
+    """It was there and is not any more, for good (a report's file that left the bucket): 410."""
+
+
 class PayloadTooLarge(DomainError):
     """413."""
 

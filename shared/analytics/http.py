@@ -21,6 +21,7 @@ from analytics.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    Gone,
     InvalidRequest,
     NotFound,
     PayloadTooLarge,
@@ -40,6 +41,7 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     Forbidden: HTTPStatus.FORBIDDEN,
     NotFound: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
+    Gone: HTTPStatus.GONE,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }

@@ -134,6 +134,34 @@ def test_download_before_completion_is_a_conflict(invoke: Invoke, aws: Aws) -> N
     assert get(invoke, "6f1c2b9e-8f4a-4e7c-9a57-0d2f4b8c1a11", "/download").status == 404
 
 
+def test_a_completed_report_whose_file_left_the_bucket_is_gone_not_unavailable(
+    invoke: Invoke, aws: Aws
+) -> None:
+    # Given a completed report whose file is no longer in the bucket (expired, or a lost local bucket)
+    report_id = generate(invoke, "csv")["id"]
+    run_worker(aws)
+    s3 = boto3.client("s3", region_name=REGION)
+    (stored,) = s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+    s3.delete_object(Bucket=BUCKET, Key=stored["Key"])
+
+    # When it is downloaded or e-mailed
+    download = get(invoke, report_id, "/download")
+    emailed = invoke(
+        reports_api,
+        load_event(
+            "reports_email", path=f"/api/v1/reports/{report_id}/email", body={"recipients": ["a@example.org"]}
+        ),
+    )
+
+    # Then both answer 410 with a detail that says what happened and what to do, and nothing is sent
+    for result in (download, emailed):
+        assert result.status == 410, result.body
+        assert "no longer in the reports bucket" in result.body["detail"]
+        assert "POST /api/v1/reports/generate" in result.body["detail"]
+    assert aws.sent_emails() == []
+    assert get(invoke, report_id).body["status"] == "completed"
+
+
 def test_bad_parameters_are_refused_before_anything_is_queued(invoke: Invoke, aws: Aws) -> None:
     body = {"name": "R", "report_type": "custom", "format": "csv", "parameters": {"mnth": "2025-12"}}
 

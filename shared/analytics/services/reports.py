@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from analytics.enums import JobType, ReportStatus
-from analytics.errors import Conflict, DomainError, NotFound, Unavailable
+from analytics.errors import Conflict, DomainError, Gone, NotFound, Unavailable
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.report_ports import JobRules, Mailer, ReportFiles, ReportQueue
@@ -235,7 +235,14 @@ def file_stem(name: str) -> str:
 
 
 def _link(files: ReportFiles, report: StoredReport, expires_in: int) -> str:
+    """A presigned link to the report's file. Gone when the file has left the bucket (the bucket expires
+    files): no retry mends that, so the caller is told to generate the report again."""
     assert report.file_path is not None and report.file_name is not None  # a completed report has a file
+    if not files.exists(report.file_path):
+        raise Gone(
+            f"the file of report {report.id} is no longer in the reports bucket (files are kept for a "
+            "limited time); generate the report again with POST /api/v1/reports/generate"
+        )
     return files.download_url(
         report.file_path,
         content_type=content_type(report.file_name),
