@@ -67,6 +67,8 @@ class LocalRunner:
     log: Path
     process: subprocess.Popen[bytes] | None = None
     endpoints: dict[str, Any] = field(default_factory=dict)
+    # The health check's answers while the last start was under way (None: no connection yet).
+    starting_replies: list[Reply | None] = field(default_factory=list)
 
     @property
     def endpoints_file(self) -> Path:
@@ -80,11 +82,14 @@ class LocalRunner:
                 stderr=subprocess.STDOUT,
                 env=environment(),
             )
+        self.starting_replies = []
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.fail(f"analytics-local up exited with {self.process.returncode} while starting")
-            if self.endpoints_file.exists() and self._healthy():
+            health = self._health()
+            self.starting_replies.append(health)
+            if self.endpoints_file.exists() and health is not None and health.status == 200:
                 self.endpoints = json.loads(self.endpoints_file.read_text())
                 return
             time.sleep(0.25)
@@ -137,11 +142,11 @@ class LocalRunner:
         )
         return result.stdout.strip()
 
-    def _healthy(self) -> bool:
+    def _health(self) -> Reply | None:
         try:
-            return self.request("GET", "/api/v1/health").status == 200
+            return self.request("GET", "/api/v1/health")
         except OSError:
-            return False
+            return None
 
 
 @pytest.fixture(scope="session")

@@ -151,6 +151,28 @@ def test_each_format_downloads_as_a_file_that_opens(
         assert json.loads(data)["title"]
 
 
+def test_a_completed_report_still_downloads_after_a_restart(
+    runner: LocalRunner, stored_metrics: None, tmp_path: Path
+) -> None:
+    # Given a completed report
+    report = generate(runner, "csv")
+
+    # When the runner is stopped and started again on the same data folder
+    assert runner.stop() == 0
+    runner.start()
+
+    # Then its file still downloads, byte for byte what was rendered
+    target = tmp_path / report["file_name"]
+    curl_download(runner, report["id"], target)
+    assert len(target.read_bytes()) == report["file_size"]
+    assert runner.request("GET", f"/api/v1/reports/{report['id']}").json()["status"] == "completed"
+    # and while it started, the port answered at once that it was starting, when to come back
+    starting = [reply for reply in runner.starting_replies if reply is not None and reply.status == 503]
+    assert starting, runner.starting_replies
+    headers = {name.lower(): value for name, value in starting[0].headers.items()}
+    assert "starting" in starting[0].json()["detail"] and headers["retry-after"] == "2"
+
+
 def test_the_presigned_url_stops_working_after_its_expiry(runner: LocalRunner, stored_metrics: None) -> None:
     report = generate(runner, "json")
     url = location(runner, report["id"])
