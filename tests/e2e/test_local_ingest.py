@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from analytics.db.engine import pg8000_url
-from tests.e2e.conftest import CONFIGURED_DATABASE_URL, LocalRunner
+from tests.e2e.conftest import CONFIGURED_DATABASE_URL, LocalRunner, command, environment
 
 pytestmark = pytest.mark.e2e
 
@@ -253,3 +254,30 @@ def test_rejections_are_for_admins_only(runner: LocalRunner) -> None:
 
     assert viewer.status == 403
     assert anonymous.status == 401
+
+
+def test_analytics_local_redrive_hands_dead_letters_back_to_the_ingest_function(
+    runner: LocalRunner, sqs: Any
+) -> None:
+    # Given a valid metric that ended in the dead-letter queue (as after a long database outage)
+    name = f"e2e_redrive_{RUN}"
+    dlq_url = runner.endpoints["dlq_url"]
+    body = {"service_name": "projects", "metric_type": "project", "metric_name": name, "value": 1.0}
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps(body))
+
+    # When the README's recovery is run locally
+    result = subprocess.run(
+        [command(), "redrive", "ingest", "--data-dir", str(runner.data_dir)],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        timeout=60,
+    )
+
+    # Then the message went back to the ingest queue and its metric was stored
+    assert result.returncode == 0, result.stderr
+    assert "moved from analytics-ingest-dlq back to analytics-ingest" in result.stdout
+    assert queued(sqs, dlq_url) == 0
+    assert wait_until(
+        lambda: total(runner, f"/api/v1/metrics?metric_name={name}") == 1, DRAIN_TIMEOUT_SECONDS
+    )
