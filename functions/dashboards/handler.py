@@ -14,7 +14,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, json_response, read_json_body, require, resolve
+from analytics.http import (
+    BEARER_AUTH,
+    configure_resolver,
+    json_response,
+    read_json_body,
+    require,
+    require_caller,
+    resolve,
+)
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -65,9 +73,7 @@ def _invalid_config(exc: dashboard_service.InvalidDashboardConfig) -> Response[A
 
 
 def writer() -> Principal:
-    principal = require(app, Action.DASHBOARD)
-    assert principal is not None, "the dashboard action needs a token"
-    return principal
+    return require_caller(app, Action.DASHBOARD)
 
 
 def viewer() -> Viewer:

@@ -133,3 +133,11 @@ def require(app: APIGatewayHttpResolver, action: Action) -> Principal | None:
     principal = caller(app)
     authorize(principal, action, require_token_for_reads=get_settings().REQUIRE_AUTH_FOR_READS)
     return principal
+
+
+def require_caller(app: APIGatewayHttpResolver, action: Action) -> Principal:
+    """As require, for an action that always needs a token: the caller, never anonymous."""
+    principal = require(app, action)
+    if principal is None:
+        raise Unauthorized("a valid bearer token is required")
+    return principal

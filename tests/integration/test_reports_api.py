@@ -230,6 +230,62 @@ def test_delete_removes_the_record_and_the_file(invoke: Invoke, aws: Aws) -> Non
     assert get(invoke, report_id).status == 404
 
 
+# Who calls: the report's creator (the samples' analyst-1), another analyst, an admin.
+CALLERS = {"the creator": {}, "another analyst": {"role": "analyst"}, "an admin": {"role": "admin"}}
+
+
+@pytest.mark.parametrize(
+    ("caller", "allowed"), [("the creator", True), ("another analyst", False), ("an admin", True)]
+)
+def test_only_the_creator_or_an_admin_emails_a_report(
+    invoke: Invoke, aws: Aws, caller: str, allowed: bool
+) -> None:
+    report_id = generate(invoke, "csv")["id"]
+    run_worker(aws)
+    request = {"recipients": ["outside@example.com"]}
+
+    result = invoke(
+        reports_api,
+        load_event(
+            "reports_email", path=f"/api/v1/reports/{report_id}/email", body=request, **CALLERS[caller]
+        ),
+    )
+
+    if allowed:
+        assert result.status == 200, result.body
+        assert len(aws.sent_emails()) == 1
+    else:
+        assert result.status == 403
+        assert result.body == {"detail": "only the report's creator or an admin may e-mail or delete it"}
+        assert aws.sent_emails() == []
+        assert get(invoke, report_id).body["email_recipients"] == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "allowed"), [("the creator", True), ("another analyst", False), ("an admin", True)]
+)
+def test_only_the_creator_or_an_admin_deletes_a_report(
+    invoke: Invoke, aws: Aws, caller: str, allowed: bool
+) -> None:
+    report_id = generate(invoke, "json")["id"]
+    run_worker(aws)
+    s3 = boto3.client("s3", region_name=REGION)
+
+    result = invoke(
+        reports_api, load_event("reports_delete", path=f"/api/v1/reports/{report_id}", **CALLERS[caller])
+    )
+
+    if allowed:
+        assert result.status == 204
+        assert get(invoke, report_id).status == 404
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    else:
+        assert result.status == 403
+        assert "creator or an admin" in result.body["detail"]
+        assert get(invoke, report_id).body["status"] == "completed"
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
+
+
 def test_list_filters_and_pages(invoke: Invoke, aws: Aws) -> None:
     first = generate(invoke, "json")["id"]
     run_worker(aws)
