@@ -19,7 +19,7 @@ from analytics.schemas.dashboards import DashboardUpdate
 from analytics.services import dashboards as dashboard_service
 from analytics.settings import get_settings
 from analytics.wiring import unit_of_work
-from analytics_infra.local.demo import generate
+from analytics_infra.local.demo import SERIES, generate
 from analytics_infra.local.demo_dashboards import DEMO_DASHBOARDS, DEMO_USER, load_demo_dashboards
 from analytics_infra.local.functions import Functions
 from functions.dashboards.handler import lambda_handler as dashboards_api
@@ -516,6 +516,21 @@ def test_the_demo_dashboards_read_the_demo_metrics_and_load_once(invoke: Invoke)
     now = dt.datetime.now(dt.UTC)
     days = [now.date() - dt.timedelta(days=n) for n in (2, 1, 0)]
     metrics, _ = generate(days, now)
+    # Three days' random draw need not hold every series (2026-12-04 to 06 completed no project): one of
+    # each missing series, an hour ago, so that every demo widget finds its metric whatever the date.
+    drawn = {metric["metric_name"] for metric in metrics}
+    metrics += [
+        {
+            "service_name": service,
+            "metric_type": metric_type,
+            "metric_name": name,
+            "value": 1.0,
+            "unit": unit,
+            "timestamp": (now - dt.timedelta(hours=1)).isoformat(),
+        }
+        for name, (service, metric_type, unit) in SERIES.items()
+        if name not in drawn
+    ]
     for start in range(0, len(metrics), 1000):
         batch = {"metrics": metrics[start : start + 1000]}
         assert invoke(metrics_api, load_event("metrics_bulk", body=batch)).status == 201
