@@ -43,9 +43,8 @@ class LocalApi:
             request = dataclasses.replace(request, method="GET")
         route = match(request.method, request.path)
         if route is None:
-            # Also OPTIONS, TRACE, CONNECT: an HTTP API without a CORS configuration (the stack has none)
-            # answers OPTIONS itself only when CORS is configured; otherwise, like any method without a route,
-            # it is matched against the routes and answered 404.
+            # OPTIONS too: an HTTP API answers preflights itself only when it has a CORS configuration, and
+            # the stack gives it none; otherwise OPTIONS, like TRACE or any method, has to match a route.
             return gateway_response(404, "Not Found")
         event = build_event(request, route)
         if requires_token(route, require_auth_for_reads=self._require_auth_for_reads):

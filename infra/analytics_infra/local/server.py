@@ -93,6 +93,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.BAD_REQUEST)
             return
         if length > MAX_PAYLOAD_BYTES:
+            # API Gateway's words; Python 3.13 renamed the status "Content Too Large".
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large")
             return
         body = self.rfile.read(length) if length else b""
