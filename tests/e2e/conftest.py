@@ -132,15 +132,19 @@ class LocalRunner:
             return Reply(error.code, dict(error.headers), error.read().decode())
 
     def token(self, role: str, *extra: str) -> str:
-        result = subprocess.run(
-            [command(), "token", "--role", role, "--data-dir", str(self.data_dir), *extra],
+        result = self.cli("token", "--role", role, *extra)
+        result.check_returncode()
+        return result.stdout.strip()
+
+    def cli(self, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """`analytics-local <arguments>` on this runner's data folder, as a person runs it beside `up`."""
+        return subprocess.run(
+            [command(), *arguments, "--data-dir", str(self.data_dir)],
             capture_output=True,
             text=True,
             env=environment(),
-            timeout=60,
-            check=True,
+            timeout=timeout,
         )
-        return result.stdout.strip()
 
     def _health(self) -> Reply | None:
         try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from analytics.db.engine import pg8000_url
-from tests.e2e.conftest import CONFIGURED_DATABASE_URL, LocalRunner, command, environment
+from tests.e2e.conftest import CONFIGURED_DATABASE_URL, LocalRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -266,13 +265,7 @@ def test_analytics_local_redrive_hands_dead_letters_back_to_the_ingest_function(
     sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps(body))
 
     # When the README's recovery is run locally
-    result = subprocess.run(
-        [command(), "redrive", "ingest", "--data-dir", str(runner.data_dir)],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=60,
-    )
+    result = runner.cli("redrive", "ingest")
 
     # Then the message went back to the ingest queue and its metric was stored
     assert result.returncode == 0, result.stderr

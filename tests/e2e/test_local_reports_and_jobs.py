@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.e2e.conftest import LocalRunner, command, environment
+from tests.e2e.conftest import LocalRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -259,13 +259,7 @@ def test_a_job_is_an_eventbridge_rule_that_can_be_paused_triggered_and_deleted(r
 
 
 def test_analytics_local_trigger_fires_a_built_in_rule_now(runner: LocalRunner) -> None:
-    result = subprocess.run(
-        [command(), "trigger", "retention", "--data-dir", str(runner.data_dir)],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=120,
-    )
+    result = runner.cli("trigger", "retention")
 
     assert result.returncode == 0, result.stderr
     assert "success" in result.stdout
