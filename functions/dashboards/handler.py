@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -58,9 +58,7 @@ CONFIG = (
 
 
 def writer() -> Principal:
-    principal = require(app, Action.DASHBOARD)
-    assert principal is not None, "the dashboard action needs a token"
-    return principal
+    return require_caller(app, Action.DASHBOARD)
 
 
 def viewer() -> Viewer:

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import JobType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import (
@@ -74,18 +74,26 @@ def get_job(job_id: Annotated[uuid.UUID, Path()]) -> JobResponse:
     "/api/v1/jobs/<job_id>",
     security=BEARER_AUTH,
     summary="Change a scheduled job",
-    description="Only the given fields change; the rule follows (`is_active: false` disables it).",
+    description="Only the given fields change; the rule follows (`is_active: false` disables it). An admin "
+    "changes any job; the analyst who scheduled a report (POST /api/v1/reports/schedule) changes its job, "
+    "whose `config.created_by` stays theirs.",
     tags=TAGS,
 )
 def update_job(job_id: Annotated[uuid.UUID, Path()], update: JobUpdate) -> JobResponse:
-    require(app, Action.ADMINISTER)
-    return job_service.update_job(unit_of_work(), job_rules(), job_id, update, now())
+    principal = require_caller(app, Action.REPORT)
+    return job_service.update_job(unit_of_work(), job_rules(), job_id, update, now(), principal)
 
 
-@app.delete("/api/v1/jobs/<job_id>", security=BEARER_AUTH, summary="Delete a job and its rule", tags=TAGS)
+@app.delete(
+    "/api/v1/jobs/<job_id>",
+    security=BEARER_AUTH,
+    summary="Delete a job and its rule",
+    description="An admin deletes any job; the analyst who scheduled a report deletes its job.",
+    tags=TAGS,
+)
 def delete_job(job_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
-    require(app, Action.ADMINISTER)
-    job_service.delete_job(unit_of_work(), job_rules(), job_id)
+    principal = require_caller(app, Action.REPORT)
+    job_service.delete_job(unit_of_work(), job_rules(), job_id, principal)
     return None, 204
 
 

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import ReportStatus, ReportType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import JobResponse
@@ -84,8 +84,12 @@ def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     summary="Download a report's file",
     description="302 to a presigned S3 URL (valid for `REPORT_DOWNLOAD_URL_EXPIRY_SECONDS`, default 15 "
     "minutes) that serves the file with its content type and file name; 409 while the report is not "
-    "completed.",
-    responses={302: {"description": "Redirect to the file"}, 409: {"description": "Not completed yet"}},
+    "completed; 410 once its file has left the bucket (files expire): generate the report again.",
+    responses={
+        302: {"description": "Redirect to the file"},
+        409: {"description": "Not completed yet"},
+        410: {"description": "The file is no longer kept"},
+    },
     tags=TAGS,
 )
 def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
@@ -100,13 +104,14 @@ def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
     security=BEARER_AUTH,
     summary="E-mail a report",
     description="Sends the download link through SES to every recipient, with the file attached when it fits "
-    "in an e-mail (up to 7 MB). 409 while the report is not completed; 422 for an invalid address.",
+    "in an e-mail (up to 7 MB). Only the report's creator or an admin (403 for anyone else). 409 while "
+    "the report is not completed; 410 once its file has left the bucket; 422 for an invalid address.",
     tags=TAGS,
 )
 def email_report(report_id: Annotated[uuid.UUID, Path()], request: ReportEmailRequest) -> ReportEmailResult:
-    require(app, Action.REPORT)
+    principal = require_caller(app, Action.REPORT)
     return report_service.email_report(
-        unit_of_work(), report_files(), mailer(), report_id, request, get_settings(), now()
+        unit_of_work(), report_files(), mailer(), report_id, request, get_settings(), now(), principal
     )
 
 
@@ -130,11 +135,13 @@ def schedule_report(schedule: ReportScheduleCreate) -> tuple[JobResponse, int]:
     "/api/v1/reports/<report_id>",
     security=BEARER_AUTH,
     summary="Delete a report and its file",
+    description="Only the report's creator or an admin (403 for anyone else).",
     tags=TAGS,
 )
 def delete_report(report_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
-    require(app, Action.REPORT)
-    report_service.delete_report(unit_of_work(), report_files(), report_id)
+    report_service.delete_report(
+        unit_of_work(), report_files(), report_id, require_caller(app, Action.REPORT)
+    )
     return None, 204
 
 

@@ -20,7 +20,7 @@ class Action(StrEnum):
     READ = "read"
     INGEST = "ingest"  # create metrics and events
     DELETE = "delete"
-    REPORT = "report"  # generate, e-mail, schedule and delete reports
+    REPORT = "report"  # generate and schedule reports; e-mail, reschedule and delete one's own (admins: any)
     ADMINISTER = "administer"  # operational views such as ingest rejections
     DASHBOARD = "dashboard"  # create dashboards; edit and delete one's own (admins: any)
 
@@ -90,6 +90,12 @@ def principal_from_claims(claims: Mapping[str, object] | None, roles_claim: str)
     if not claims or "sub" not in claims:
         return None
     return Principal(subject=str(claims["sub"]), roles=parse_roles(claims.get(roles_claim)))
+
+
+def may_change(principal: Principal, created_by: str | None) -> bool:
+    """Whether `principal` may change what `created_by` made (e-mail it, delete it...): its creator or an
+    admin."""
+    return Role.ADMIN in principal.roles or (created_by is not None and created_by == principal.subject)
 
 
 def authorize(principal: Principal | None, action: Action, *, require_token_for_reads: bool) -> None:

@@ -33,6 +33,10 @@ class Conflict(DomainError):
     """409."""
 
 
+class Gone(DomainError):
+    """It was there and is not any more, for good (a report's file that left the bucket): 410."""
+
+
 class PayloadTooLarge(DomainError):
     """413."""
 
@@ -76,6 +80,7 @@ HTTP_STATUS: dict[type[DomainError], HTTPStatus] = {
     Forbidden: HTTPStatus.FORBIDDEN,
     NotFound: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
+    Gone: HTTPStatus.GONE,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     InvalidDashboardConfig: HTTPStatus.UNPROCESSABLE_ENTITY,
     RefusedByDatabase: HTTPStatus.UNPROCESSABLE_ENTITY,

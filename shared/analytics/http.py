@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal, authorize, principal_from_claims, with_token_roles
-from analytics.errors import DomainError, http_status
+from analytics.errors import DomainError, Unauthorized, http_status
 from analytics.http_detail import error_detail
 from analytics.settings import get_settings
 
@@ -143,4 +143,12 @@ def require(app: APIGatewayHttpResolver, action: Action) -> Principal | None:
     """Checks the caller may do `action`; returns the caller."""
     principal = caller(app)
     authorize(principal, action, require_token_for_reads=get_settings().REQUIRE_AUTH_FOR_READS)
+    return principal
+
+
+def require_caller(app: APIGatewayHttpResolver, action: Action) -> Principal:
+    """As require, for an action that always needs a token: the caller, never anonymous."""
+    principal = require(app, action)
+    if principal is None:
+        raise Unauthorized("a valid bearer token is required")
     return principal

@@ -67,6 +67,8 @@ class LocalRunner:
     log: Path
     process: subprocess.Popen[bytes] | None = None
     endpoints: dict[str, Any] = field(default_factory=dict)
+    # The health check's answers while the last start was under way (None: no connection yet).
+    starting_replies: list[Reply | None] = field(default_factory=list)
 
     @property
     def endpoints_file(self) -> Path:
@@ -80,11 +82,14 @@ class LocalRunner:
                 stderr=subprocess.STDOUT,
                 env=environment(),
             )
+        self.starting_replies = []
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.fail(f"analytics-local up exited with {self.process.returncode} while starting")
-            if self.endpoints_file.exists() and self._healthy():
+            health = self._health()
+            self.starting_replies.append(health)
+            if self.endpoints_file.exists() and health is not None and health.status == 200:
                 self.endpoints = json.loads(self.endpoints_file.read_text())
                 return
             time.sleep(0.25)
@@ -127,21 +132,25 @@ class LocalRunner:
             return Reply(error.code, dict(error.headers), error.read().decode())
 
     def token(self, role: str, *extra: str) -> str:
-        result = subprocess.run(
-            [command(), "token", "--role", role, "--data-dir", str(self.data_dir), *extra],
+        result = self.cli("token", "--role", role, *extra)
+        result.check_returncode()
+        return result.stdout.strip()
+
+    def cli(self, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """`analytics-local <arguments>` on this runner's data folder, as a person runs it beside `up`."""
+        return subprocess.run(
+            [command(), *arguments, "--data-dir", str(self.data_dir)],
             capture_output=True,
             text=True,
             env=environment(),
-            timeout=60,
-            check=True,
+            timeout=timeout,
         )
-        return result.stdout.strip()
 
-    def _healthy(self) -> bool:
+    def _health(self) -> Reply | None:
         try:
-            return self.request("GET", "/api/v1/health").status == 200
+            return self.request("GET", "/api/v1/health")
         except OSError:
-            return False
+            return None
 
 
 @pytest.fixture(scope="session")

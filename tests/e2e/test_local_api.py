@@ -172,6 +172,15 @@ def test_unknown_route_is_404_from_the_gateway(runner: LocalRunner) -> None:
     assert reply.json() == {"message": "Not Found"}
 
 
+def test_head_is_a_bodiless_get_and_methods_without_routes_are_json_404s(runner: LocalRunner) -> None:
+    head = runner.request("HEAD", "/api/v1/health")
+    answers = {method: runner.request(method, "/api/v1/health") for method in ("OPTIONS", "TRACE")}
+
+    assert (head.status, head.text) == (200, "")
+    for reply in answers.values():
+        assert (reply.status, reply.json()) == (404, {"message": "Not Found"})
+
+
 def test_aws_resources_exist_in_moto(runner: LocalRunner) -> None:
     endpoints = runner.endpoints
     session = boto3.Session(

@@ -314,3 +314,24 @@ def test_an_item_the_database_refuses_is_one_rejection_and_its_batch_is_stored_o
             text('SELECT "timestamp" FROM metrics WHERE idempotency_key = :key'), {"key": f"{RUN}-batch-0"}
         ).scalar_one()
     assert moment == dt.datetime(2026, 12, 1, 12, 37, tzinfo=dt.UTC)
+
+
+def test_analytics_local_redrive_hands_dead_letters_back_to_the_ingest_function(
+    runner: LocalRunner, sqs: Any
+) -> None:
+    # Given a valid metric that ended in the dead-letter queue (as after a long database outage)
+    name = f"e2e_redrive_{RUN}"
+    dlq_url = runner.endpoints["dlq_url"]
+    body = {"service_name": "projects", "metric_type": "project", "metric_name": name, "value": 1.0}
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps(body))
+
+    # When the README's recovery is run locally
+    result = runner.cli("redrive", "ingest")
+
+    # Then the message went back to the ingest queue and its metric was stored
+    assert result.returncode == 0, result.stderr
+    assert "moved from analytics-ingest-dlq back to analytics-ingest" in result.stdout
+    assert queued(sqs, dlq_url) == 0
+    assert wait_until(
+        lambda: total(runner, f"/api/v1/metrics?metric_name={name}") == 1, DRAIN_TIMEOUT_SECONDS
+    )

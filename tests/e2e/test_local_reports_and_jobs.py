@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.e2e.conftest import LocalRunner, command, environment
+from tests.e2e.conftest import LocalRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -151,6 +151,28 @@ def test_each_format_downloads_as_a_file_that_opens(
         assert json.loads(data)["title"]
 
 
+def test_a_completed_report_still_downloads_after_a_restart(
+    runner: LocalRunner, stored_metrics: None, tmp_path: Path
+) -> None:
+    # Given a completed report
+    report = generate(runner, "csv")
+
+    # When the runner is stopped and started again on the same data folder
+    assert runner.stop() == 0
+    runner.start()
+
+    # Then its file still downloads, byte for byte what was rendered
+    target = tmp_path / report["file_name"]
+    curl_download(runner, report["id"], target)
+    assert len(target.read_bytes()) == report["file_size"]
+    assert runner.request("GET", f"/api/v1/reports/{report['id']}").json()["status"] == "completed"
+    # and while it started, the port answered at once that it was starting, when to come back
+    starting = [reply for reply in runner.starting_replies if reply is not None and reply.status == 503]
+    assert starting, runner.starting_replies
+    headers = {name.lower(): value for name, value in starting[0].headers.items()}
+    assert "starting" in starting[0].json()["detail"] and headers["retry-after"] == "2"
+
+
 def test_the_presigned_url_stops_working_after_its_expiry(runner: LocalRunner, stored_metrics: None) -> None:
     report = generate(runner, "json")
     url = location(runner, report["id"])
@@ -237,13 +259,7 @@ def test_a_job_is_an_eventbridge_rule_that_can_be_paused_triggered_and_deleted(r
 
 
 def test_analytics_local_trigger_fires_a_built_in_rule_now(runner: LocalRunner) -> None:
-    result = subprocess.run(
-        [command(), "trigger", "retention", "--data-dir", str(runner.data_dir)],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=120,
-    )
+    result = runner.cli("trigger", "retention")
 
     assert result.returncode == 0, result.stderr
     assert "success" in result.stdout

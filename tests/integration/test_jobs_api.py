@@ -240,6 +240,119 @@ def test_a_scheduled_report_is_rendered_and_emailed_when_its_rule_fires(invoke: 
     assert "board-report.csv" in sent.raw_data
 
 
+def as_user(event: dict[str, Any], sub: str, role: str) -> dict[str, Any]:
+    event["requestContext"]["authorizer"]["jwt"]["claims"] = {"sub": sub, "roles": f"[{role}]"}
+    return event
+
+
+def scheduled_report(invoke: Invoke) -> str:
+    """The job of a report scheduled by analyst-1 (the samples' analyst)."""
+    schedule = {
+        "name": "Board report",
+        "report_type": "daily",
+        "schedule": "0 6 * * *",
+        "email_recipients": ["board@example.org"],
+    }
+    job = invoke(reports_api, load_event("reports_schedule", body=schedule))
+    assert job.status == 201, job.body
+    return str(job.body["id"])
+
+
+SCHEDULE_CHANGERS = [
+    ("analyst-1", "analyst", True),
+    ("analyst-2", "analyst", False),
+    ("admin-1", "admin", True),
+]
+
+
+@pytest.mark.parametrize(("sub", "role", "allowed"), SCHEDULE_CHANGERS)
+def test_a_report_schedule_is_paused_by_whoever_scheduled_it_or_an_admin(
+    invoke: Invoke, aws: Aws, sub: str, role: str, allowed: bool
+) -> None:
+    job_id = scheduled_report(invoke)
+
+    result = invoke(
+        jobs_api,
+        as_user(load_event("jobs_update", path=job_path(job_id), body={"is_active": False}), sub, role),
+    )
+
+    rule = aws.rule(RULE_PREFIX + job_id)
+    if allowed:
+        assert result.status == 200, result.body
+        assert result.body["is_active"] is False and rule["State"] == "DISABLED"
+        assert result.body["config"]["created_by"] == "analyst-1"
+    else:
+        assert result.status == 403
+        assert "whoever scheduled this report" in result.body["detail"]
+        assert rule["State"] == "ENABLED"
+
+
+@pytest.mark.parametrize(("sub", "role", "allowed"), SCHEDULE_CHANGERS)
+def test_a_report_schedule_is_deleted_by_whoever_scheduled_it_or_an_admin(
+    invoke: Invoke, aws: Aws, sub: str, role: str, allowed: bool
+) -> None:
+    job_id = scheduled_report(invoke)
+
+    result = invoke(jobs_api, as_user(load_event("jobs_delete", path=job_path(job_id)), sub, role))
+
+    got = invoke(jobs_api, load_event("jobs_list", path=job_path(job_id)))
+    if allowed:
+        assert result.status == 204
+        assert got.status == 404
+        with pytest.raises(ClientError, match="ResourceNotFound"):
+            aws.rule(RULE_PREFIX + job_id)
+    else:
+        assert result.status == 403
+        assert got.status == 200 and aws.rule(RULE_PREFIX + job_id)["State"] == "ENABLED"
+
+
+def test_the_one_who_scheduled_a_report_keeps_it_when_its_config_is_replaced(
+    invoke: Invoke, aws: Aws
+) -> None:
+    job_id = scheduled_report(invoke)
+    config = {
+        "report": {"name": "Board report", "report_type": "weekly"},
+        "email_recipients": ["cfo@example.org"],
+    }
+
+    kept = invoke(
+        jobs_api,
+        as_user(
+            load_event("jobs_update", path=job_path(job_id), body={"config": config}), "analyst-1", "analyst"
+        ),
+    )
+    handed_over = invoke(
+        jobs_api,
+        as_user(
+            load_event(
+                "jobs_update", path=job_path(job_id), body={"config": {**config, "created_by": "analyst-2"}}
+            ),
+            "analyst-1",
+            "analyst",
+        ),
+    )
+
+    assert kept.status == 200, kept.body
+    assert kept.body["config"]["created_by"] == "analyst-1"
+    assert kept.body["config"]["email_recipients"] == ["cfo@example.org"]
+    assert handed_over.status == 400 and "created_by" in handed_over.body["detail"]
+
+
+def test_an_analyst_changes_no_other_job(invoke: Invoke, aws: Aws) -> None:
+    job_id = create(invoke).body["id"]
+
+    result = invoke(
+        jobs_api,
+        as_user(
+            load_event("jobs_update", path=job_path(job_id), body={"is_active": False}),
+            "analyst-1",
+            "analyst",
+        ),
+    )
+
+    assert result.status == 403
+
+
 def test_a_scheduled_report_with_a_bad_recipient_is_a_422(invoke: Invoke, aws: Aws) -> None:
     schedule = {"name": "R", "report_type": "daily", "schedule": "0 6 * * *", "email_recipients": ["nobody"]}
 

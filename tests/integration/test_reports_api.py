@@ -134,6 +134,34 @@ def test_download_before_completion_is_a_conflict(invoke: Invoke, aws: Aws) -> N
     assert get(invoke, "6f1c2b9e-8f4a-4e7c-9a57-0d2f4b8c1a11", "/download").status == 404
 
 
+def test_a_completed_report_whose_file_left_the_bucket_is_gone_not_unavailable(
+    invoke: Invoke, aws: Aws
+) -> None:
+    # Given a completed report whose file is no longer in the bucket (expired, or a lost local bucket)
+    report_id = generate(invoke, "csv")["id"]
+    run_worker(aws)
+    s3 = boto3.client("s3", region_name=REGION)
+    (stored,) = s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+    s3.delete_object(Bucket=BUCKET, Key=stored["Key"])
+
+    # When it is downloaded or e-mailed
+    download = get(invoke, report_id, "/download")
+    emailed = invoke(
+        reports_api,
+        load_event(
+            "reports_email", path=f"/api/v1/reports/{report_id}/email", body={"recipients": ["a@example.org"]}
+        ),
+    )
+
+    # Then both answer 410 with a detail that says what happened and what to do, and nothing is sent
+    for result in (download, emailed):
+        assert result.status == 410, result.body
+        assert "no longer in the reports bucket" in result.body["detail"]
+        assert "POST /api/v1/reports/generate" in result.body["detail"]
+    assert aws.sent_emails() == []
+    assert get(invoke, report_id).body["status"] == "completed"
+
+
 def test_bad_parameters_are_refused_before_anything_is_queued(invoke: Invoke, aws: Aws) -> None:
     body = {"name": "R", "report_type": "custom", "format": "csv", "parameters": {"mnth": "2025-12"}}
 
@@ -200,6 +228,62 @@ def test_delete_removes_the_record_and_the_file(invoke: Invoke, aws: Aws) -> Non
     assert result.status == 204
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
     assert get(invoke, report_id).status == 404
+
+
+# Who calls: the report's creator (the samples' analyst-1), another analyst, an admin.
+CALLERS = {"the creator": {}, "another analyst": {"role": "analyst"}, "an admin": {"role": "admin"}}
+
+
+@pytest.mark.parametrize(
+    ("caller", "allowed"), [("the creator", True), ("another analyst", False), ("an admin", True)]
+)
+def test_only_the_creator_or_an_admin_emails_a_report(
+    invoke: Invoke, aws: Aws, caller: str, allowed: bool
+) -> None:
+    report_id = generate(invoke, "csv")["id"]
+    run_worker(aws)
+    request = {"recipients": ["outside@example.com"]}
+
+    result = invoke(
+        reports_api,
+        load_event(
+            "reports_email", path=f"/api/v1/reports/{report_id}/email", body=request, **CALLERS[caller]
+        ),
+    )
+
+    if allowed:
+        assert result.status == 200, result.body
+        assert len(aws.sent_emails()) == 1
+    else:
+        assert result.status == 403
+        assert result.body == {"detail": "only the report's creator or an admin may e-mail or delete it"}
+        assert aws.sent_emails() == []
+        assert get(invoke, report_id).body["email_recipients"] == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "allowed"), [("the creator", True), ("another analyst", False), ("an admin", True)]
+)
+def test_only_the_creator_or_an_admin_deletes_a_report(
+    invoke: Invoke, aws: Aws, caller: str, allowed: bool
+) -> None:
+    report_id = generate(invoke, "json")["id"]
+    run_worker(aws)
+    s3 = boto3.client("s3", region_name=REGION)
+
+    result = invoke(
+        reports_api, load_event("reports_delete", path=f"/api/v1/reports/{report_id}", **CALLERS[caller])
+    )
+
+    if allowed:
+        assert result.status == 204
+        assert get(invoke, report_id).status == 404
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    else:
+        assert result.status == 403
+        assert "creator or an admin" in result.body["detail"]
+        assert get(invoke, report_id).body["status"] == "completed"
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
 
 
 def test_list_filters_and_pages(invoke: Invoke, aws: Aws) -> None:

@@ -108,6 +108,31 @@ def test_unknown_routes_are_404_from_the_gateway(method: str, target: str) -> No
     assert fake.events == []
 
 
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "CONNECT", "PROPFIND"])
+def test_methods_without_routes_are_404_from_the_gateway(method: str) -> None:
+    # OPTIONS too: the stack configures no CORS, so API Gateway has no preflight answer of its own
+    fake = FakeFunctions()
+    api, _ = local_api(fake)
+
+    response = api.handle(HttpRequest(method, "/api/v1/metrics"))
+
+    assert response.status == 404
+    assert json.loads(response.body) == {"message": "Not Found"}
+    assert fake.events == []
+
+
+def test_head_is_answered_by_the_get_route() -> None:
+    fake = FakeFunctions({"statusCode": 200, "headers": {"ETag": "x1"}, "body": '{"ok": true}'})
+    api, _ = local_api(fake)
+
+    response = api.handle(HttpRequest("HEAD", "/api/v1/metrics/by-type/donation"))
+
+    assert (response.status, response.body) == (200, b'{"ok": true}')  # the socket drops the body
+    event = fake.events[0][1]
+    assert event["routeKey"] == "GET /api/v1/metrics/{proxy+}"
+    assert event["requestContext"]["http"]["method"] == "GET"
+
+
 def test_write_without_token_is_401_and_never_reaches_the_function() -> None:
     fake = FakeFunctions()
     api, _ = local_api(fake)

@@ -23,6 +23,7 @@ from analytics_infra.local.rules import SCHEDULER_FUNCTION, put_builtin_rules
 from analytics_infra.timetable import scheduled_tasks
 
 if TYPE_CHECKING:
+    from moto.s3.models import S3Backend
     from mypy_boto3_sqs import SQSClient
 
 HOST = "127.0.0.1"
@@ -103,6 +104,15 @@ class MotoServer:
     def start(self) -> str:
         self._thread.start()
         return f"http://{HOST}:{self._server.port}"
+
+    @staticmethod
+    def s3_backend() -> S3Backend:
+        """moto's S3 in this process: the buckets of every request signed with the runner's dummy
+        credentials, which moto files under its default account."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.s3.models import s3_backends
+
+        return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
 
     def stop(self) -> None:
         if self._thread.is_alive():

@@ -17,6 +17,7 @@ from analytics_infra.local.environment import local_environment
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import Functions, UnknownFunction
 from analytics_infra.local.invoke import run_invoke
+from analytics_infra.local.redrive import QUEUE_NAMES, run_redrive
 from analytics_infra.local.tokens import build_claims, load_secret, sign
 from analytics_infra.local.trigger import run_trigger
 from analytics_infra.local.up import run_up
@@ -38,9 +39,11 @@ examples:
   analytics-local demo                    # load the demo data without serving
   analytics-local trigger retention       # run a built-in schedule now, in the running `up`
   analytics-local trigger analytics-job-<job id>   # run a scheduled job now (its id alone will do)
+  analytics-local redrive ingest          # move the ingest dead-letter queue's messages back to the queue
 
 Everything lives in the data folder (--data-dir, default .local): the database (pgdata/), the
-token signing secret (jwt-secret) and, while `up` runs, endpoints.json with every URL.
+reports bucket's files (s3/), the token signing secret (jwt-secret) and, while `up` runs,
+endpoints.json with every URL.
 Settings come from the environment like on AWS (see analytics.settings): DATABASE_URL,
 REQUIRE_AUTH_FOR_READS, JWT_ISSUER, JWT_AUDIENCE, JWT_ROLES_CLAIM, ..."""
 
@@ -135,6 +138,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_dir(trigger)
     trigger.set_defaults(command=_trigger)
+
+    redrive = commands.add_parser(
+        "redrive",
+        help="move dead-letter queue messages of the running `up` back to their queues",
+        description="What `aws sqs start-message-move-task` does on AWS (moto does not implement it): every "
+        "message of the dead-letter queue is moved back to the queue it came from, where it is handed to its "
+        "function again. Needs `analytics-local up` running.",
+    )
+    redrive.add_argument(
+        "queues",
+        nargs="*",
+        type=_queue_name,
+        metavar="QUEUE",
+        help=f"the queues whose dead letters to move back: {', '.join(QUEUE_NAMES)} (default: all)",
+    )
+    _data_dir(redrive)
+    redrive.set_defaults(command=_redrive)
     return parser
 
 
@@ -154,6 +174,10 @@ def _token(args: argparse.Namespace) -> None:
 
 def _trigger(args: argparse.Namespace) -> None:
     run_trigger(args.rule, args.data_dir, progress=_stderr)
+
+
+def _redrive(args: argparse.Namespace) -> None:
+    run_redrive(args.queues, args.data_dir, progress=_stdout)
 
 
 def _invoke(args: argparse.Namespace) -> None:
@@ -182,6 +206,12 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text} is not a port number")
     return port
+
+
+def _queue_name(text: str) -> str:
+    if text not in QUEUE_NAMES:
+        raise argparse.ArgumentTypeError(f"{text!r} is none of {', '.join(QUEUE_NAMES)}")
+    return text
 
 
 def _seconds(text: str) -> int:

@@ -1,14 +1,20 @@
 """`<data-dir>/endpoints.json`: every URL of a running `up`, for people, tests and the commands that talk
-to it (`trigger`). Written when `up` is ready, removed when it stops."""
+to it (`trigger`, `redrive`). Written when `up` is ready, removed when it stops."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from analytics_infra.local.errors import LocalRunnerError
+
+T = TypeVar("T")
 
 ENDPOINTS_FILE = "endpoints.json"
 
@@ -50,3 +56,23 @@ def _alive(pid: object) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def aws_session(endpoints: dict[str, Any]) -> boto3.Session:
+    """A session with the dummy credentials the running `up`'s moto and Lambda API accept."""
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=endpoints["aws_region"]
+    )
+
+
+def talking_to(data_dir: Path, call: Callable[[], T]) -> T:
+    """`call`'s answer; a clear error when the running `up` does not answer or refuses the request."""
+    try:
+        return call()
+    except EndpointConnectionError as exc:
+        raise LocalRunnerError(
+            f"analytics-local up on {data_dir} does not answer ({exc}): start it with "
+            f"analytics-local up --data-dir {data_dir}"
+        ) from exc
+    except (BotoCoreError, ClientError) as exc:
+        raise LocalRunnerError(f"the running analytics-local up failed the request: {exc}") from exc

@@ -14,6 +14,7 @@ from analytics.settings import get_settings
 from analytics_infra.local.aws import CREDENTIALS, AwsResources, MotoServer, create_resources
 from analytics_infra.local.database import Database, database
 from analytics_infra.local.functions import Functions
+from analytics_infra.local.kept_bucket import KeptBucket
 from analytics_infra.local.lambda_service import LocalLambda
 
 # No X-Ray daemon and no CloudWatch here: tracing off, and no metric documents on the console.
@@ -47,6 +48,10 @@ def local_environment(
         progress(
             f"aws: moto on {endpoint_url} with the stack's queues, bucket, e-mail sender and "
             f"{len(aws.schedule_rules)} schedule rules"
+        )
+        kept = KeptBucket(data_dir / "s3", aws.bucket)
+        progress(
+            f"aws: {kept.keep(moto.s3_backend())} report file(s) put back into the bucket from {kept.root}"
         )
         db = stack.enter_context(database(data_dir, progress))
         # Event invocations in flight finish before the database goes away.

@@ -142,22 +142,16 @@ class LocalLambda:
     def __init__(self, functions: Functions, *, log: TextIO = sys.stderr) -> None:
         self.api = LambdaInvokeApi(functions, log=log)
         self._server: LocalHttpServer = bind(0, self.api)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="lambda-api", daemon=True
-        )
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self._server.port}"
 
     def start(self) -> None:
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
+        self._server.stop()
         self.api.wait_for_async()
 
 

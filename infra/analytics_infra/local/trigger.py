@@ -12,14 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError
 
 from analytics.settings import get_settings
-from analytics_infra.local.endpoints import read_endpoints
+from analytics_infra.local.endpoints import aws_session, read_endpoints, talking_to
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import function_arn
 from analytics_infra.local.rules import (
@@ -70,18 +69,16 @@ def run_trigger(argument: str, data_dir: Path, *, progress: Callable[[str], None
     endpoints = read_endpoints(data_dir)
     settings = get_settings()
     choice = resolve(argument, scheduled_tasks(settings.SYNC_INTERVAL_MINUTES), settings.JOB_RULE_PREFIX)
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=endpoints["aws_region"]
-    )
+    session = aws_session(endpoints)
     events = session.client("events", endpoint_url=endpoints["aws_endpoint_url"])
-    call = _talking_to(data_dir, lambda: rule_invocation(events, choice))
+    call = talking_to(data_dir, lambda: rule_invocation(events, choice))
     progress(f"trigger: rule {choice.rule} -> {call.function} with {json.dumps(call.event)}")
     lambda_client = session.client(
         "lambda",
         endpoint_url=endpoints["lambda_endpoint_url"],
         config=Config(read_timeout=READ_TIMEOUT_SECONDS, retries={"total_max_attempts": 1}),
     )
-    response = _talking_to(
+    response = talking_to(
         data_dir,
         lambda: lambda_client.invoke(
             FunctionName=function_arn(call.function),
@@ -119,18 +116,6 @@ def rule_invocation(events: EventBridgeClient, choice: RuleChoice) -> Invocation
     raise LocalRunnerError(
         f"rule {choice.rule} has no target the local runner can invoke: {problems or 'none'}"
     )
-
-
-def _talking_to(data_dir: Path, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except EndpointConnectionError as exc:
-        raise LocalRunnerError(
-            f"analytics-local up on {data_dir} does not answer ({exc}): start it with "
-            f"analytics-local up --data-dir {data_dir}"
-        ) from exc
-    except (BotoCoreError, ClientError) as exc:
-        raise LocalRunnerError(f"the running analytics-local up failed the request: {exc}") from exc
 
 
 def _uuid(text: str) -> uuid.UUID | None:

@@ -14,7 +14,7 @@ from typing import Any
 from analytics.services.jobs import restore_rules
 from analytics.settings import get_settings
 from analytics.wiring import job_rules, unit_of_work
-from analytics_infra.local.api import LocalApi
+from analytics_infra.local.api import LocalApi, UntilReady
 from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
@@ -37,15 +37,20 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
     authorizer = JwtAuthorizer(
         load_secret(data_dir), settings.JWT_ISSUER, settings.JWT_AUDIENCE, settings.JWT_ROLES_CLAIM
     )
-    api = LocalApi(functions, authorizer, require_auth_for_reads=settings.REQUIRE_AUTH_FOR_READS)
+    api = UntilReady(LocalApi(functions, authorizer, require_auth_for_reads=settings.REQUIRE_AUTH_FOR_READS))
     server = bind(port, api)
     # Installed explicitly: a shell starts background jobs with SIGINT ignored.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     with ExitStack() as stack:
         stack.callback(progress, "stopped")
-        stack.callback(server.server_close)  # if start-up fails
-        progress(f"starting the Analytics Service locally (data in {data_dir})")
+        # Served from the start: a request that comes early gets a 503 saying so, not a silent wait.
+        server.start()
+        stack.callback(server.stop)  # if start-up fails
+        progress(
+            f"starting the Analytics Service locally (data in {data_dir}); "
+            f"http://{HOST}:{server.port} answers 503 until it is ready"
+        )
         # Fake sibling services with demo records, so POST /api/v1/sync has something to pull from.
         stack.enter_context(serving_demo_siblings(progress))
         environment = stack.enter_context(
@@ -59,20 +64,22 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         # Stop before the database and moto do, once the batch or scheduled run in hand is done.
         stack.enter_context(draining_queues(functions, environment.aws, progress))
         stack.enter_context(running_clock(functions, environment.aws, progress))
+        api.ready()
         endpoints = _endpoints(server.port, environment)
         endpoints_file = data_dir / ENDPOINTS_FILE
         write_endpoints(endpoints_file, endpoints)
         stack.callback(endpoints_file.unlink, missing_ok=True)
         progress(_summary(endpoints, endpoints_file, data_dir, time.monotonic() - began))
         try:
-            server.serve_forever()
+            while True:
+                signal.pause()
         except KeyboardInterrupt:
             # Stop once, completely: further signals must not cut the shutdown short.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             progress("stopping")
         # Answers in flight finish before their database and AWS go away.
-        server.server_close()
+        server.stop()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -19,6 +19,19 @@ class S3ReportFiles:
         body: Any = self._call("read", "get_object", Bucket=self._bucket, Key=key)["Body"]
         return bytes(body.read())
 
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            client("s3").head_object(Bucket=self._bucket, Key=key)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "404":  # a HEAD answer has no body to say NoSuchKey
+                return False
+            raise _unavailable("find", exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable("find", exc) from exc
+        return True
+
     def delete(self, key: str) -> None:
         self._call("delete", "delete_object", Bucket=self._bucket, Key=key)
 
@@ -37,4 +50,8 @@ class S3ReportFiles:
         try:
             return dict(getattr(client("s3"), operation)(**params))
         except (BotoCoreError, ClientError) as exc:
-            raise Unavailable(f"cannot {doing} the report file in the reports bucket: {exc}") from exc
+            raise _unavailable(doing, exc) from exc
+
+
+def _unavailable(doing: str, exc: Exception) -> Unavailable:
+    return Unavailable(f"cannot {doing} the report file in the reports bucket: {exc}")

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Collection
 
-from analytics.auth import Principal
+from analytics.auth import Principal, may_change
 from analytics.enums import DashboardType, MetricType, Role, ServiceName
 from analytics.errors import Forbidden, InvalidDashboardConfig, InvalidRequest, NotFound
 from analytics.ports import UnitOfWork
@@ -178,9 +178,8 @@ def visible_dashboard(uow: UnitOfWork, dashboard_id: uuid.UUID, viewer: Viewer) 
 
 
 def _changeable(uow: UnitOfWork, dashboard_id: uuid.UUID, principal: Principal) -> DashboardResponse:
-    viewer = viewer_of(principal)
-    dashboard = visible_dashboard(uow, dashboard_id, viewer)
-    if not viewer.admin and dashboard.created_by != principal.subject:
+    dashboard = visible_dashboard(uow, dashboard_id, viewer_of(principal))
+    if not may_change(principal, dashboard.created_by):
         raise Forbidden("only the dashboard's creator or an admin may change or delete it")
     return dashboard
 

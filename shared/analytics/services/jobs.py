@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from analytics.auth import Principal, may_change
 from analytics.cron import CronSchedule
-from analytics.enums import JobStatus, RunTrigger
-from analytics.errors import DomainError, InvalidRequest, NotFound
+from analytics.enums import JobStatus, JobType, RunTrigger
+from analytics.errors import DomainError, Forbidden, InvalidRequest, NotFound
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.report_ports import JobLauncher, JobRules
@@ -71,15 +72,25 @@ def list_jobs(uow: UnitOfWork, filters: JobFilters, skip: int, limit: int) -> Pa
 
 
 def update_job(
-    uow: UnitOfWork, rules: JobRules, job_id: uuid.UUID, update: JobUpdate, now: dt.datetime
+    uow: UnitOfWork,
+    rules: JobRules,
+    job_id: uuid.UUID,
+    update: JobUpdate,
+    now: dt.datetime,
+    principal: Principal,
 ) -> JobResponse:
     changes = update.model_dump(exclude_unset=True)
     with uow:
-        current = _existing(uow, job_id)
+        current = _changeable(uow, job_id, principal)
         try:
             check_config(current.job_type, update.config)
         except ValidationError as exc:
             raise InvalidRequest(f"config does not fit a {current.job_type} job: {exc}") from exc
+        if update.config is not None and current.job_type is JobType.REPORT_GENERATION:
+            owner = _scheduled_by(current)
+            if update.config.get("created_by", owner) != owner:
+                raise InvalidRequest("config.created_by is who scheduled the report; it cannot be changed")
+            changes["config"] = {**update.config, "created_by": owner}
         schedule = valid_schedule(changes.get("schedule", current.schedule))
         active = changes.get("is_active", current.is_active)
         updated = uow.jobs.update(job_id, changes, schedule.next_run(now) if active else None)
@@ -91,8 +102,9 @@ def update_job(
     return updated
 
 
-def delete_job(uow: UnitOfWork, rules: JobRules, job_id: uuid.UUID) -> None:
+def delete_job(uow: UnitOfWork, rules: JobRules, job_id: uuid.UUID, principal: Principal) -> None:
     with uow:
+        _changeable(uow, job_id, principal)
         if not uow.jobs.delete(job_id):
             raise NotFound(f"no job {job_id}")
         rules.delete(job_id)
@@ -194,6 +206,22 @@ def restore_rules(uow: UnitOfWork, rules: JobRules) -> int:
                 description=describe(job),
             )
     return len(jobs)
+
+
+def _scheduled_by(job: JobResponse) -> str | None:
+    """Who scheduled a report job (POST /reports/schedule; its reports are theirs); None for the other
+    jobs, which are an operator's."""
+    if job.job_type is not JobType.REPORT_GENERATION:
+        return None
+    created_by = job.config.get("created_by")
+    return str(created_by) if created_by is not None else None
+
+
+def _changeable(uow: UnitOfWork, job_id: uuid.UUID, principal: Principal) -> JobResponse:
+    job = _existing(uow, job_id)
+    if not may_change(principal, _scheduled_by(job)):
+        raise Forbidden("only an admin, or whoever scheduled this report, may change or delete this job")
+    return job
 
 
 def _existing(uow: UnitOfWork, job_id: uuid.UUID) -> JobResponse:

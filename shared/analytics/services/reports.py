@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from analytics.auth import Principal, may_change
 from analytics.enums import JobType, ReportStatus
-from analytics.errors import Conflict, DomainError, NotFound, ReportFailed, Unavailable
+from analytics.errors import Conflict, DomainError, Forbidden, Gone, NotFound, ReportFailed, Unavailable
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
 from analytics.report_ports import JobRules, Mailer, ReportFiles, ReportQueue
@@ -64,10 +65,11 @@ def list_reports(uow: UnitOfWork, filters: ReportFilters, skip: int, limit: int)
     return Page(items=items, total=total, skip=skip, limit=limit)
 
 
-def delete_report(uow: UnitOfWork, files: ReportFiles, report_id: uuid.UUID) -> None:
-    """Deletes the record and its file (the file first: a failure leaves the record to retry from)."""
+def delete_report(uow: UnitOfWork, files: ReportFiles, report_id: uuid.UUID, principal: Principal) -> None:
+    """Deletes the record and its file (the file first: a failure leaves the record to retry from); the
+    report's creator or an admin."""
     with uow:
-        report = _existing(uow, report_id)
+        report = _owned(uow, report_id, principal)
         if report.file_path:
             files.delete(report.file_path)
         uow.reports.delete(report_id)
@@ -75,7 +77,7 @@ def delete_report(uow: UnitOfWork, files: ReportFiles, report_id: uuid.UUID) -> 
 
 def download_url(uow: UnitOfWork, files: ReportFiles, report_id: uuid.UUID, expires_in: int) -> str:
     with uow:
-        report = _completed(uow, report_id)
+        report = _completed(_existing(uow, report_id))
     return _link(files, report, expires_in)
 
 
@@ -123,10 +125,24 @@ def email_report(
     request: ReportEmailRequest,
     settings: Settings,
     now: dt.datetime,
+    principal: Principal,
 ) -> ReportEmailResult:
-    """Sends the report's download link, and the file itself when it fits in an e-mail."""
+    """Sends the report's download link, and the file itself when it fits in an e-mail; the report's
+    creator or an admin."""
     with uow:
-        report = _completed(uow, report_id)
+        report = _completed(_owned(uow, report_id, principal))
+    return _mail(uow, files, mailer, report, request, settings, now)
+
+
+def _mail(
+    uow: UnitOfWork,
+    files: ReportFiles,
+    mailer: Mailer,
+    report: StoredReport,
+    request: ReportEmailRequest,
+    settings: Settings,
+    now: dt.datetime,
+) -> ReportEmailResult:
     expires_in = settings.REPORT_EMAIL_LINK_EXPIRY_SECONDS
     link = _link(files, report, expires_in)
     expires_at = now + dt.timedelta(seconds=expires_in)
@@ -209,7 +225,7 @@ def run_report_job(
         request = ReportEmailRequest(
             recipients=job_config.email_recipients, subject=job_config.subject, message=job_config.message
         )
-        emailed = email_report(unit_of_work(), files, mailer, report.id, request, settings, now).recipients
+        emailed = _mail(unit_of_work(), files, mailer, report, request, settings, now).recipients
     return {"report_id": str(report.id), "file_size": report.file_size, "emailed_to": emailed}
 
 
@@ -231,7 +247,14 @@ def file_stem(name: str) -> str:
 
 
 def _link(files: ReportFiles, report: StoredReport, expires_in: int) -> str:
+    """A presigned link to the report's file. Gone when the file has left the bucket (the bucket expires
+    files): no retry mends that, so the caller is told to generate the report again."""
     assert report.file_path is not None and report.file_name is not None  # a completed report has a file
+    if not files.exists(report.file_path):
+        raise Gone(
+            f"the file of report {report.id} is no longer in the reports bucket (files are kept for a "
+            "limited time); generate the report again with POST /api/v1/reports/generate"
+        )
     return files.download_url(
         report.file_path,
         content_type=content_type(report.file_name),
@@ -255,8 +278,14 @@ def _existing(uow: UnitOfWork, report_id: uuid.UUID) -> StoredReport:
     return report
 
 
-def _completed(uow: UnitOfWork, report_id: uuid.UUID) -> StoredReport:
+def _owned(uow: UnitOfWork, report_id: uuid.UUID, principal: Principal) -> StoredReport:
     report = _existing(uow, report_id)
+    if not may_change(principal, report.created_by):
+        raise Forbidden("only the report's creator or an admin may e-mail or delete it")
+    return report
+
+
+def _completed(report: StoredReport) -> StoredReport:
     if report.status is not ReportStatus.COMPLETED:
-        raise Conflict(f"report {report_id} is {report.status}; it can be downloaded or sent once completed")
+        raise Conflict(f"report {report.id} is {report.status}; it can be downloaded or sent once completed")
     return report
