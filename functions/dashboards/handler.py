@@ -14,7 +14,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, json_response, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    json_response,
+    read_json_body,
+    require,
+    resolve,
+)
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -76,10 +84,18 @@ def viewer() -> Viewer:
 
 @app.post(
     "/api/v1/dashboards",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        ok=201,
+        why={
+            403: "The token lacks the analyst or admin role, or a non-admin makes a default dashboard",
+            409: "Another dashboard became the type's default meanwhile; try again",
+        },
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Create a dashboard",
     description=f"201 with the stored dashboard. {WRITES} {CONFIG}",
-    responses={201: {"description": "Created"}, 422: {"description": "A widget or field is invalid"}},
     tags=TAGS,
 )
 def create_dashboard(dashboard: DashboardCreate) -> tuple[DashboardResponse, int]:
@@ -88,6 +104,7 @@ def create_dashboard(dashboard: DashboardCreate) -> tuple[DashboardResponse, int
 
 @app.get(
     "/api/v1/dashboards",
+    **documented(caller=Caller.IDENTIFIED),
     summary="List dashboards",
     description=f"Defaults first, then by name. {VISIBILITY}",
     tags=TAGS,
@@ -113,6 +130,7 @@ def list_dashboards(
 
 @app.get(
     "/api/v1/dashboards/public",
+    **documented(caller=Caller.IDENTIFIED),
     summary="List public dashboards",
     description="Every public dashboard, whoever asks; defaults first, then by name.",
     tags=TAGS,
@@ -126,6 +144,7 @@ def public_dashboards(
 
 @app.get(
     "/api/v1/dashboards/default/<dashboard_type>",
+    **documented(404, caller=Caller.IDENTIFIED),
     summary="The default dashboard of a type",
     description="404 when the type has no default dashboard. Its widgets' data: "
     "`GET /api/v1/dashboards/{id}/data`.",
@@ -137,6 +156,7 @@ def default_dashboard(dashboard_type: Annotated[DashboardType, Path()]) -> Dashb
 
 @app.get(
     "/api/v1/dashboards/executive/default",
+    **documented(400, caller=Caller.IDENTIFIED),
     summary="The executive dashboard: every service's headline figures",
     description="Computed, not saved: donations (total, count and change against the previous period of "
     "the same length), new and active partners, active and completed projects, beneficiaries reached, "
@@ -156,6 +176,7 @@ def executive_dashboard(
 
 @app.get(
     "/api/v1/dashboards/<dashboard_id>",
+    **documented(404, caller=Caller.IDENTIFIED),
     summary="One dashboard",
     description=VISIBILITY,
     tags=TAGS,
@@ -166,6 +187,7 @@ def get_dashboard(dashboard_id: Annotated[uuid.UUID, Path()]) -> DashboardRespon
 
 @app.get(
     "/api/v1/dashboards/<dashboard_id>/data",
+    **documented(400, 404, caller=Caller.IDENTIFIED),
     summary="Every widget's data",
     description="One entry per widget, in the config's order, computed concurrently. The dashboard's "
     "filters (period, time zone, dimensions) apply to every widget; `start_date`, `end_date` and `tz` "
@@ -191,7 +213,16 @@ def get_dashboard_data(
 
 @app.put(
     "/api/v1/dashboards/<dashboard_id>",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        404,
+        why={
+            403: "Neither the dashboard's creator nor an admin, or a non-admin makes it a default",
+            409: "Another dashboard became the type's default meanwhile; try again",
+        },
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Change a dashboard",
     description=f"Only the fields given change; `config` is replaced whole and checked as on create. "
     f"{WRITES}",
@@ -205,7 +236,7 @@ def update_dashboard(
 
 @app.delete(
     "/api/v1/dashboards/<dashboard_id>",
-    security=BEARER_AUTH,
+    **documented(404, ok=204, why={403: "Neither the dashboard's creator nor an admin"}, caller=Caller.TOKEN),
     summary="Delete a dashboard",
     description="204. Its creator or an admin only.",
     tags=TAGS,

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import ReportStatus, ReportType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import JobResponse
@@ -40,7 +40,7 @@ def now() -> dt.datetime:
 
 @app.post(
     "/api/v1/reports/generate",
-    security=BEARER_AUTH,
+    **documented(400, ok=202, caller=Caller.TOKEN, body=True),
     summary="Request a report",
     description="202 with the pending report; the report worker renders it into the reports bucket. Poll "
     "`GET /api/v1/reports/{id}` until `status` is `completed` (then download it) or `failed` (see "
@@ -55,7 +55,7 @@ def generate_report(report: ReportCreate) -> tuple[ReportResponse, int]:
     return report_service.request_report(unit_of_work(), report_queue(), report, created_by), 202
 
 
-@app.get("/api/v1/reports", summary="List reports, newest first", tags=TAGS)
+@app.get("/api/v1/reports", **documented(), summary="List reports, newest first", tags=TAGS)
 def list_reports(
     report_type: Annotated[ReportType | None, Query()] = None,
     status: Annotated[ReportStatus | None, Query()] = None,
@@ -73,7 +73,7 @@ def list_reports(
     return report_service.list_reports(unit_of_work(), filters, skip, limit)
 
 
-@app.get("/api/v1/reports/<report_id>", summary="One report and its status", tags=TAGS)
+@app.get("/api/v1/reports/<report_id>", **documented(404), summary="One report and its status", tags=TAGS)
 def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     require(app, Action.READ)
     return report_service.get_report(unit_of_work(), report_id)
@@ -85,7 +85,9 @@ def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     description="302 to a presigned S3 URL (valid for `REPORT_DOWNLOAD_URL_EXPIRY_SECONDS`, default 15 "
     "minutes) that serves the file with its content type and file name; 409 while the report is not "
     "completed.",
-    responses={302: {"description": "Redirect to the file"}, 409: {"description": "Not completed yet"}},
+    **documented(
+        404, ok={302: "To the file's presigned URL"}, why={409: "The report is not completed (yet)"}
+    ),
     tags=TAGS,
 )
 def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
@@ -97,7 +99,7 @@ def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
 
 @app.post(
     "/api/v1/reports/<report_id>/email",
-    security=BEARER_AUTH,
+    **documented(404, why={409: "The report is not completed (yet)"}, caller=Caller.TOKEN, body=True),
     summary="E-mail a report",
     description="Sends the download link through SES to every recipient, with the file attached when it fits "
     "in an e-mail (up to 7 MB). 409 while the report is not completed; 422 for an invalid address.",
@@ -112,7 +114,7 @@ def email_report(report_id: Annotated[uuid.UUID, Path()], request: ReportEmailRe
 
 @app.post(
     "/api/v1/reports/schedule",
-    security=BEARER_AUTH,
+    **documented(400, ok=201, caller=Caller.TOKEN, body=True),
     summary="Schedule a recurring report",
     description="Creates a `report_generation` job (see /api/v1/jobs) whose EventBridge rule, on the cron "
     "`schedule` (UTC), renders the report for the period before the run and e-mails it to "
@@ -128,7 +130,7 @@ def schedule_report(schedule: ReportScheduleCreate) -> tuple[JobResponse, int]:
 
 @app.delete(
     "/api/v1/reports/<report_id>",
-    security=BEARER_AUTH,
+    **documented(404, ok=204, caller=Caller.TOKEN),
     summary="Delete a report and its file",
     tags=TAGS,
 )
