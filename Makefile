@@ -7,7 +7,7 @@ DATA_DIR ?= .local
 # jsii (under aws-cdk-lib) nags about the machine's Node.js version on every synth.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = 1
 
-.PHONY: install up demo test test-fast lint format synth clean
+.PHONY: install up demo test test-fast fuzz lint format synth clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,11 @@ test: install
 
 test-fast: install
 	$(BIN)/pytest tests/unit tests/integration
+
+## Fuzz every operation against the OpenAPI document (its own analytics-local up; prints the figures)
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	$(BIN)/python -m tests.e2e.fuzz --examples $(FUZZ_EXAMPLES) $(if $(SEED),--seed $(SEED))
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import configure_resolver, read_json_body, require, resolve
+from analytics.http import configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import charts
@@ -21,6 +21,7 @@ from analytics.statistics_params import (
     MetricTypeParam,
     PeriodEnd,
     PeriodStart,
+    RequiredGroupBy,
     ServiceParam,
     TimeZone,
     statistics_query,
@@ -56,12 +57,14 @@ def _chart_type() -> str:
 
 @app.get(
     "/api/v1/charts/area",
+    **documented(400),
     summary="Area chart over time (stacked series)",
     description="As the line chart, stacked; empty buckets are zero unless `fill` says otherwise.",
     tags=["Charts"],
 )
 @app.get(
     "/api/v1/charts/line",
+    **documented(400),
     summary="Line chart over time",
     description="Labels are the buckets' local starts; one series per group_by group.",
     tags=["Charts"],
@@ -86,24 +89,27 @@ def chart_over_time(
 
 @app.get(
     "/api/v1/charts/pie",
+    **documented(400),
     summary="Pie chart: each group's share",
     description="Needs group_by; agg is sum or count (shares of a whole).",
     tags=["Charts"],
 )
 @app.get(
     "/api/v1/charts/bar",
+    **documented(400),
     summary="Bar chart: one bar per group",
     description="Needs group_by (for example `service_name` or `dimensions.country`); with percentages.",
     tags=["Charts"],
 )
 def chart_by_group(
+    *,
     service_name: ServiceParam = None,
     metric_type: MetricTypeParam = None,
     metric_name: MetricNameParam = None,
     start_date: PeriodStart = None,
     end_date: PeriodEnd = None,
     agg: Agg = Aggregate.SUM,
-    group_by: GroupBy = None,
+    group_by: RequiredGroupBy,
     tz: TimeZone = "UTC",
 ) -> charts.CategoryChart:
     require(app, Action.READ)
@@ -113,6 +119,7 @@ def chart_by_group(
 
 @app.get(
     "/api/v1/charts/heatmap",
+    **documented(400),
     summary="Heatmap: weekday by hour of the day",
     description="Each cell combines the period's hours that fall on that weekday and local hour.",
     tags=["Charts"],

@@ -13,7 +13,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal
 from analytics.enums import DashboardType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    require_caller,
+    resolve,
+)
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.dashboards import (
@@ -67,10 +75,18 @@ def viewer() -> Viewer:
 
 @app.post(
     "/api/v1/dashboards",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        ok=201,
+        why={
+            403: "The token lacks the analyst or admin role, or a non-admin makes a default dashboard",
+            409: "Another dashboard became the type's default meanwhile; try again",
+        },
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Create a dashboard",
     description=f"201 with the stored dashboard. {WRITES} {CONFIG}",
-    responses={201: {"description": "Created"}, 422: {"description": "A widget or field is invalid"}},
     tags=TAGS,
 )
 def create_dashboard(dashboard: DashboardCreate) -> tuple[DashboardResponse, int]:
@@ -79,6 +95,7 @@ def create_dashboard(dashboard: DashboardCreate) -> tuple[DashboardResponse, int
 
 @app.get(
     "/api/v1/dashboards",
+    **documented(caller=Caller.IDENTIFIED),
     summary="List dashboards",
     description=f"Defaults first, then by name. {VISIBILITY}",
     tags=TAGS,
@@ -104,6 +121,7 @@ def list_dashboards(
 
 @app.get(
     "/api/v1/dashboards/public",
+    **documented(caller=Caller.IDENTIFIED),
     summary="List public dashboards",
     description="Every public dashboard, whoever asks; defaults first, then by name.",
     tags=TAGS,
@@ -117,6 +135,7 @@ def public_dashboards(
 
 @app.get(
     "/api/v1/dashboards/default/<dashboard_type>",
+    **documented(404, caller=Caller.IDENTIFIED),
     summary="The default dashboard of a type",
     description="404 when the type has no default dashboard. Its widgets' data: "
     "`GET /api/v1/dashboards/{id}/data`.",
@@ -128,6 +147,7 @@ def default_dashboard(dashboard_type: Annotated[DashboardType, Path()]) -> Dashb
 
 @app.get(
     "/api/v1/dashboards/executive/default",
+    **documented(400, caller=Caller.IDENTIFIED),
     summary="The executive dashboard: every service's headline figures",
     description="Computed, not saved: donations (total, count and change against the previous period of "
     "the same length), new and active partners, active and completed projects, beneficiaries reached, "
@@ -147,6 +167,7 @@ def executive_dashboard(
 
 @app.get(
     "/api/v1/dashboards/<dashboard_id>",
+    **documented(404, caller=Caller.IDENTIFIED),
     summary="One dashboard",
     description=VISIBILITY,
     tags=TAGS,
@@ -157,6 +178,7 @@ def get_dashboard(dashboard_id: Annotated[uuid.UUID, Path()]) -> DashboardRespon
 
 @app.get(
     "/api/v1/dashboards/<dashboard_id>/data",
+    **documented(400, 404, caller=Caller.IDENTIFIED),
     summary="Every widget's data",
     description="One entry per widget, in the config's order, computed concurrently. The dashboard's "
     "filters (period, time zone, dimensions) apply to every widget; `start_date`, `end_date` and `tz` "
@@ -182,7 +204,16 @@ def get_dashboard_data(
 
 @app.put(
     "/api/v1/dashboards/<dashboard_id>",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        404,
+        why={
+            403: "Neither the dashboard's creator nor an admin, or a non-admin makes it a default",
+            409: "Another dashboard became the type's default meanwhile; try again",
+        },
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Change a dashboard",
     description=f"Only the fields given change; `config` is replaced whole and checked as on create. "
     f"{WRITES}",
@@ -196,7 +227,7 @@ def update_dashboard(
 
 @app.delete(
     "/api/v1/dashboards/<dashboard_id>",
-    security=BEARER_AUTH,
+    **documented(404, ok=204, why={403: "Neither the dashboard's creator nor an admin"}, caller=Caller.TOKEN),
     summary="Delete a dashboard",
     description="204. Its creator or an admin only.",
     tags=TAGS,

@@ -22,7 +22,8 @@ VERSION = "1.0.0"
 DESCRIPTION = (
     "The platform's metrics, events and reporting hub. Reads are open unless the deployment requires "
     "a token for them; writes need `Authorization: Bearer <JWT>` with a role claim "
-    '(`viewer`, `analyst`, `admin`, `service`). Errors answer `{"detail": ...}`.'
+    '(`viewer`, `analyst`, `admin`, `service`). Errors answer `{"detail": ...}`; API Gateway\'s own answers '
+    "(its authorizers' 401 and 403, its 10 MB limit's 413) are `{\"message\": ...}`."
 )
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 

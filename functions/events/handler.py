@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.events import EventBulkCreate, EventCreate, EventFilters, EventResponse
@@ -26,9 +26,15 @@ configure_resolver(app)
 
 @app.post(
     "/api/v1/events",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        ok={201: "Stored", 200: "Already stored under this idempotency key"},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Track one event",
-    description="201 with the stored event; a repeated `idempotency_key` returns the original with 200.",
+    description="201 with the stored event; a repeated `idempotency_key` returns the original with 200. "
+    "A timestamp before the retention window is a 400.",
     tags=["Events"],
 )
 def create_event(event: EventCreate) -> tuple[EventResponse, int]:
@@ -40,7 +46,12 @@ def create_event(event: EventCreate) -> tuple[EventResponse, int]:
 
 @app.post(
     "/api/v1/events/bulk",
-    security=BEARER_AUTH,
+    **documented(
+        ok={201: "At least one item stored", 200: "Nothing new stored"},
+        why={413: "More items than MAX_BULK_ITEMS (1,000), or over API Gateway's 10 MB (`message`)"},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Track up to 1,000 events",
     description="Valid items are stored in one transaction; each invalid item is reported by its index.",
     tags=["Events"],
@@ -57,7 +68,7 @@ def create_events(
     return result, 201 if result.created else 200
 
 
-@app.get("/api/v1/events", summary="List events, newest first", tags=["Events"])
+@app.get("/api/v1/events", **documented(400), summary="List events, newest first", tags=["Events"])
 def list_events(
     event_name: Annotated[str | None, Query()] = None,
     user_id: Annotated[str | None, Query()] = None,
@@ -74,7 +85,7 @@ def list_events(
     return event_service.list_events(unit_of_work(), filters, skip, limit)
 
 
-@app.get("/api/v1/events/<event_id>", summary="One event", tags=["Events"])
+@app.get("/api/v1/events/<event_id>", **documented(404), summary="One event", tags=["Events"])
 def get_event(event_id: Annotated[uuid.UUID, Path()]) -> EventResponse:
     require(app, Action.READ)
     return event_service.get_event(unit_of_work(), event_id)

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.http import configure_resolver, read_json_body, resolve
+from analytics.http import configure_resolver, documented, read_json_body, resolve
 from analytics.observability import logger, tracer
 from analytics.services.health import Health
 from analytics.wiring import health
@@ -19,6 +19,7 @@ configure_resolver(app)
 
 @app.get(
     "/api/v1/health",
+    **documented(ok={200: "Healthy", 503: "Degraded: the database is unreachable or not migrated"}),
     summary="Service health",
     description="200 when the database is reachable and fully migrated, else 503 with the reason.",
     tags=["Health"],

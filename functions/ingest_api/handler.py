@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.ingest import RejectionFilters, RejectionResponse
@@ -27,7 +27,7 @@ configure_resolver(app)
     summary="Items the ingest queue rejected (admin)",
     description="Each with its message id, position in the message, the raw item and the validation errors.",
     tags=["Ingestion"],
-    security=BEARER_AUTH,
+    **documented(400, caller=Caller.TOKEN),
 )
 def get_rejections(
     message_id: Annotated[str | None, Query(description="One SQS message's rejections")] = None,

@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import configure_resolver, read_json_body, require, resolve
+from analytics.http import configure_resolver, documented, read_json_body, require, resolve
 from analytics.insight_metrics import reads
 from analytics.observability import logger, tracer
 from analytics.schemas import insights as answers
@@ -65,6 +65,7 @@ def _doc(path: str, text: str, breakdown: bool = False) -> str:
 
 @app.get(
     f"{BASE}/partners/statistics",
+    **documented(400),
     summary="Partner statistics",
     description=_doc(
         "/partners/statistics",
@@ -81,6 +82,7 @@ def get_partner_statistics(
 
 @app.get(
     f"{BASE}/partners/donations",
+    **documented(400),
     summary="Donation trends",
     description=_doc(
         "/partners/donations",
@@ -97,6 +99,7 @@ def get_donation_trends(
 
 @app.get(
     f"{BASE}/partners/engagement",
+    **documented(400),
     summary="Partner engagement",
     description=_doc(
         "/partners/engagement",
@@ -114,6 +117,7 @@ def get_partner_engagement(
 
 @app.get(
     f"{BASE}/partners/breakdown",
+    **documented(400),
     summary="Partners and donations by partner type",
     description=_doc(
         "/partners/breakdown",
@@ -133,6 +137,7 @@ def get_partner_breakdown(
 
 @app.get(
     f"{BASE}/projects/statistics",
+    **documented(400),
     summary="Project statistics",
     description=_doc(
         "/projects/statistics",
@@ -149,6 +154,7 @@ def get_project_statistics(
 
 @app.get(
     f"{BASE}/projects/impact",
+    **documented(400),
     summary="Project impact",
     description=_doc(
         "/projects/impact",
@@ -165,6 +171,7 @@ def get_project_impact(
 
 @app.get(
     f"{BASE}/projects/completion",
+    **documented(400),
     summary="Project completion rates",
     description=_doc(
         "/projects/completion",
@@ -181,6 +188,7 @@ def get_completion_rates(
 
 @app.get(
     f"{BASE}/projects/beneficiaries",
+    **documented(400),
     summary="Beneficiary trends",
     description=_doc(
         "/projects/beneficiaries",
@@ -199,6 +207,7 @@ def get_beneficiary_trends(
 
 @app.get(
     f"{BASE}/social-media/performance",
+    **documented(400),
     summary="Social media performance",
     description=_doc(
         "/social-media/performance",
@@ -215,6 +224,7 @@ def get_social_performance(
 
 @app.get(
     f"{BASE}/social-media/platforms",
+    **documented(400),
     summary="Platform comparison",
     description=_doc(
         "/social-media/platforms",
@@ -231,6 +241,7 @@ def get_platform_comparison(
 
 @app.get(
     f"{BASE}/social-media/engagement",
+    **documented(400),
     summary="Social engagement trends",
     description=_doc(
         "/social-media/engagement",
@@ -249,6 +260,7 @@ def get_engagement_trends(
 
 @app.get(
     f"{BASE}/notifications/statistics",
+    **documented(400),
     summary="Notification statistics",
     description=_doc(
         "/notifications/statistics",
@@ -265,6 +277,7 @@ def get_notification_statistics(
 
 @app.get(
     f"{BASE}/notifications/delivery",
+    **documented(400),
     summary="Delivery rates",
     description=_doc(
         "/notifications/delivery",
@@ -280,6 +293,7 @@ def get_delivery_rates(
 
 @app.get(
     f"{BASE}/notifications/channels",
+    **documented(400),
     summary="Channel effectiveness",
     description=_doc(
         "/notifications/channels",

@@ -13,7 +13,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import JobType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    require_caller,
+    resolve,
+)
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import (
@@ -39,7 +47,7 @@ def now() -> dt.datetime:
 
 @app.post(
     "/api/v1/jobs",
-    security=BEARER_AUTH,
+    **documented(400, ok=201, caller=Caller.TOKEN, body=True),
     summary="Create a scheduled job",
     description="Creates the job and its EventBridge rule (the cron translated to EventBridge's form, "
     "shown as `rule_schedule`). A cron EventBridge cannot run, or a malformed one, is a 400 naming the "
@@ -51,7 +59,7 @@ def create_job(job: JobCreate) -> tuple[JobResponse, int]:
     return job_service.create_job(unit_of_work(), job_rules(), job, now()), 201
 
 
-@app.get("/api/v1/jobs", summary="List scheduled jobs, newest first", tags=TAGS)
+@app.get("/api/v1/jobs", **documented(), summary="List scheduled jobs, newest first", tags=TAGS)
 def list_jobs(
     job_type: Annotated[JobType | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
@@ -64,7 +72,7 @@ def list_jobs(
     )
 
 
-@app.get("/api/v1/jobs/<job_id>", summary="One scheduled job", tags=TAGS)
+@app.get("/api/v1/jobs/<job_id>", **documented(404), summary="One scheduled job", tags=TAGS)
 def get_job(job_id: Annotated[uuid.UUID, Path()]) -> JobResponse:
     require(app, Action.READ)
     return job_service.get_job(unit_of_work(), job_id)
@@ -72,7 +80,7 @@ def get_job(job_id: Annotated[uuid.UUID, Path()]) -> JobResponse:
 
 @app.put(
     "/api/v1/jobs/<job_id>",
-    security=BEARER_AUTH,
+    **documented(400, 404, caller=Caller.TOKEN, body=True),
     summary="Change a scheduled job",
     description="Only the given fields change; the rule follows (`is_active: false` disables it). An admin "
     "changes any job; the analyst who scheduled a report (POST /api/v1/reports/schedule) changes its job, "
@@ -86,7 +94,7 @@ def update_job(job_id: Annotated[uuid.UUID, Path()], update: JobUpdate) -> JobRe
 
 @app.delete(
     "/api/v1/jobs/<job_id>",
-    security=BEARER_AUTH,
+    **documented(404, ok=204, caller=Caller.TOKEN),
     summary="Delete a job and its rule",
     description="An admin deletes any job; the analyst who scheduled a report deletes its job.",
     tags=TAGS,
@@ -99,7 +107,7 @@ def delete_job(job_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
 
 @app.post(
     "/api/v1/jobs/<job_id>/trigger",
-    security=BEARER_AUTH,
+    **documented(400, 404, ok=202, caller=Caller.TOKEN, body=True),
     summary="Run a job now",
     description="202 with the pending run; the scheduler runs it at once (also a paused job). `config` "
     "overrides the job's settings for this run. Follow it with `GET /api/v1/jobs/{id}/runs`.",
@@ -116,6 +124,7 @@ def trigger_job(
 
 @app.get(
     "/api/v1/jobs/<job_id>/statistics",
+    **documented(404),
     summary="A job's run statistics",
     description="Runs, successes and failures, success rate, average duration, last and next run, "
     "recent runs.",
@@ -126,7 +135,7 @@ def job_statistics(job_id: Annotated[uuid.UUID, Path()]) -> JobStatistics:
     return job_service.job_statistics(unit_of_work(), job_id)
 
 
-@app.get("/api/v1/jobs/<job_id>/runs", summary="A job's runs, newest first", tags=TAGS)
+@app.get("/api/v1/jobs/<job_id>/runs", **documented(404), summary="A job's runs, newest first", tags=TAGS)
 def list_runs(
     job_id: Annotated[uuid.UUID, Path()],
     skip: Annotated[int, Query(ge=0)] = 0,

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from analytics.auth import Action
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
@@ -60,14 +60,16 @@ def listing(filters: MetricFilters, skip: int, limit: int) -> Page[MetricRespons
 
 @app.post(
     "/api/v1/metrics",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        ok={201: "Stored", 200: "Already stored under this idempotency key"},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Record one metric",
-    description="201 with the stored metric; a repeated `idempotency_key` returns the original with 200.",
+    description="201 with the stored metric; a repeated `idempotency_key` returns the original with 200. "
+    "A timestamp before the retention window is a 400.",
     tags=["Metrics"],
-    responses={
-        201: {"description": "Stored"},
-        200: {"description": "Already stored under this idempotency key"},
-    },
 )
 def create_metric(metric: MetricCreate) -> tuple[MetricResponse, int]:
     require(app, Action.INGEST)
@@ -78,7 +80,12 @@ def create_metric(metric: MetricCreate) -> tuple[MetricResponse, int]:
 
 @app.post(
     "/api/v1/metrics/bulk",
-    security=BEARER_AUTH,
+    **documented(
+        ok={201: "At least one item stored", 200: "Nothing new stored"},
+        why={413: "More items than MAX_BULK_ITEMS (1,000), or over API Gateway's 10 MB (`message`)"},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Record up to 1,000 metrics",
     description="Valid items are stored in one transaction; each invalid item is reported by its index.",
     tags=["Metrics"],
@@ -95,7 +102,7 @@ def create_metrics(
     return result, 201 if result.created else 200
 
 
-@app.get("/api/v1/metrics", summary="List metrics", tags=["Metrics"])
+@app.get("/api/v1/metrics", **documented(400), summary="List metrics", tags=["Metrics"])
 def list_metrics(
     service_name: Annotated[ServiceName | None, Query()] = None,
     metric_type: Annotated[MetricType | None, Query()] = None,
@@ -117,7 +124,12 @@ def list_metrics(
     return listing(filters, skip, limit)
 
 
-@app.get("/api/v1/metrics/by-service/<service_name>", summary="Metrics of one service", tags=["Metrics"])
+@app.get(
+    "/api/v1/metrics/by-service/<service_name>",
+    **documented(400, 404),
+    summary="Metrics of one service",
+    tags=["Metrics"],
+)
 def metrics_by_service(
     service_name: Annotated[ServiceName, Path()],
     start_date: Start = None,
@@ -130,7 +142,12 @@ def metrics_by_service(
     return listing(filters, skip, limit)
 
 
-@app.get("/api/v1/metrics/by-type/<metric_type>", summary="Metrics of one type", tags=["Metrics"])
+@app.get(
+    "/api/v1/metrics/by-type/<metric_type>",
+    **documented(400, 404),
+    summary="Metrics of one type",
+    tags=["Metrics"],
+)
 def metrics_by_type(
     metric_type: Annotated[MetricType, Path()],
     start_date: Start = None,
@@ -153,12 +170,14 @@ STATISTICS_DESCRIPTION = (
 
 @app.get(
     "/api/v1/metrics/aggregate/statistics",
+    **documented(400),
     summary="Statistics of metrics, grouped (spec/000 path)",
     description=STATISTICS_DESCRIPTION,
     tags=["Statistics"],
 )
 @app.get(
     "/api/v1/metrics/statistics",
+    **documented(400),
     summary="Statistics of metrics, grouped",
     description=STATISTICS_DESCRIPTION,
     tags=["Statistics"],
@@ -179,6 +198,7 @@ def get_statistics(
 
 @app.get(
     "/api/v1/metrics/time-series/data",
+    **documented(400),
     summary="Time series of metrics",
     description="One value per bucket (`agg` of the bucket's metrics); buckets follow local midnight in "
     "`tz`, so a DST day is one bucket of 23 or 25 hours. `group_by` (non-time fields) gives one series "
@@ -206,6 +226,7 @@ def get_time_series(
 
 @app.get(
     "/api/v1/metrics/trends",
+    **documented(400),
     summary="Change against the previous period or a year earlier",
     description="`agg` of each group in the period and in the comparison period, the change and the change "
     "in percent (null when the earlier value is 0 or missing).",
@@ -229,14 +250,17 @@ def get_trends(
     return statistics_service.trends(unit_of_work(), query, compare, agg)
 
 
-@app.get("/api/v1/metrics/<metric_id>", summary="One metric", tags=["Metrics"])
+@app.get("/api/v1/metrics/<metric_id>", **documented(404), summary="One metric", tags=["Metrics"])
 def get_metric(metric_id: Annotated[uuid.UUID, Path()]) -> MetricResponse:
     require(app, Action.READ)
     return metric_service.get_metric(unit_of_work(), metric_id)
 
 
 @app.delete(
-    "/api/v1/metrics/<metric_id>", summary="Delete one metric (admin)", tags=["Metrics"], security=BEARER_AUTH
+    "/api/v1/metrics/<metric_id>",
+    **documented(404, ok=204, caller=Caller.TOKEN),
+    summary="Delete one metric (admin)",
+    tags=["Metrics"],
 )
 def delete_metric(metric_id: Annotated[uuid.UUID, Path()]) -> tuple[None, int]:
     require(app, Action.DELETE)

@@ -13,7 +13,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
 from analytics.enums import ReportStatus, ReportType
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, require_caller, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    require_caller,
+    resolve,
+)
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.jobs import JobResponse
@@ -32,6 +40,7 @@ from analytics.wiring import job_rules, mailer, report_files, report_queue, unit
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
 TAGS = ["Reports"]
+FILE_GONE = "The report's file is no longer kept: generate the report again"
 
 
 def now() -> dt.datetime:
@@ -40,7 +49,7 @@ def now() -> dt.datetime:
 
 @app.post(
     "/api/v1/reports/generate",
-    security=BEARER_AUTH,
+    **documented(400, ok=202, caller=Caller.TOKEN, body=True),
     summary="Request a report",
     description="202 with the pending report; the report worker renders it into the reports bucket. Poll "
     "`GET /api/v1/reports/{id}` until `status` is `completed` (then download it) or `failed` (see "
@@ -55,7 +64,7 @@ def generate_report(report: ReportCreate) -> tuple[ReportResponse, int]:
     return report_service.request_report(unit_of_work(), report_queue(), report, created_by), 202
 
 
-@app.get("/api/v1/reports", summary="List reports, newest first", tags=TAGS)
+@app.get("/api/v1/reports", **documented(), summary="List reports, newest first", tags=TAGS)
 def list_reports(
     report_type: Annotated[ReportType | None, Query()] = None,
     status: Annotated[ReportStatus | None, Query()] = None,
@@ -73,7 +82,7 @@ def list_reports(
     return report_service.list_reports(unit_of_work(), filters, skip, limit)
 
 
-@app.get("/api/v1/reports/<report_id>", summary="One report and its status", tags=TAGS)
+@app.get("/api/v1/reports/<report_id>", **documented(404), summary="One report and its status", tags=TAGS)
 def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     require(app, Action.READ)
     return report_service.get_report(unit_of_work(), report_id)
@@ -85,11 +94,11 @@ def get_report(report_id: Annotated[uuid.UUID, Path()]) -> ReportResponse:
     description="302 to a presigned S3 URL (valid for `REPORT_DOWNLOAD_URL_EXPIRY_SECONDS`, default 15 "
     "minutes) that serves the file with its content type and file name; 409 while the report is not "
     "completed; 410 once its file has left the bucket (files expire): generate the report again.",
-    responses={
-        302: {"description": "Redirect to the file"},
-        409: {"description": "Not completed yet"},
-        410: {"description": "The file is no longer kept"},
-    },
+    **documented(
+        404,
+        ok={302: "To the file's presigned URL"},
+        why={409: "The report is not completed (yet)", 410: FILE_GONE},
+    ),
     tags=TAGS,
 )
 def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
@@ -101,7 +110,12 @@ def download_report(report_id: Annotated[uuid.UUID, Path()]) -> Response[None]:
 
 @app.post(
     "/api/v1/reports/<report_id>/email",
-    security=BEARER_AUTH,
+    **documented(
+        404,
+        why={409: "The report is not completed (yet)", 410: FILE_GONE},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="E-mail a report",
     description="Sends the download link through SES to every recipient, with the file attached when it fits "
     "in an e-mail (up to 7 MB). Only the report's creator or an admin (403 for anyone else). 409 while "
@@ -117,7 +131,7 @@ def email_report(report_id: Annotated[uuid.UUID, Path()], request: ReportEmailRe
 
 @app.post(
     "/api/v1/reports/schedule",
-    security=BEARER_AUTH,
+    **documented(400, ok=201, caller=Caller.TOKEN, body=True),
     summary="Schedule a recurring report",
     description="Creates a `report_generation` job (see /api/v1/jobs) whose EventBridge rule, on the cron "
     "`schedule` (UTC), renders the report for the period before the run and e-mails it to "
@@ -133,7 +147,7 @@ def schedule_report(schedule: ReportScheduleCreate) -> tuple[JobResponse, int]:
 
 @app.delete(
     "/api/v1/reports/<report_id>",
-    security=BEARER_AUTH,
+    **documented(404, ok=204, caller=Caller.TOKEN),
     summary="Delete a report and its file",
     description="Only the report's creator or an admin (403 for anyone else).",
     tags=TAGS,

@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
 from analytics.schemas.simple import (
@@ -66,13 +66,21 @@ def health_answer() -> tuple[SimpleHealth, int]:
     return answer, 200 if answer.ok else 503
 
 
-@app.get("/health", summary="Service health", description=HEALTH_DESCRIPTION, tags=TAGS)
+HEALTH_ANSWERS = documented(ok={200: "Healthy", 503: "Degraded: the database is unreachable or not migrated"})
+DEV_DELETE_FORBIDDEN = {403: "Deletes are not enabled on this deployment, or the token lacks the admin role"}
+
+
+@app.get("/health", **HEALTH_ANSWERS, summary="Service health", description=HEALTH_DESCRIPTION, tags=TAGS)
 def get_health() -> tuple[SimpleHealth, int]:
     return health_answer()
 
 
 @app.get(
-    "/health-check", summary="Service health (alias of /health)", description=HEALTH_DESCRIPTION, tags=TAGS
+    "/health-check",
+    **HEALTH_ANSWERS,
+    summary="Service health (alias of /health)",
+    description=HEALTH_DESCRIPTION,
+    tags=TAGS,
 )
 def get_health_check() -> tuple[SimpleHealth, int]:
     return health_answer()
@@ -80,12 +88,11 @@ def get_health_check() -> tuple[SimpleHealth, int]:
 
 @app.post(
     "/metrics",
-    security=BEARER_AUTH,
+    **documented(400, ok={201: "Stored"}, caller=Caller.TOKEN, body=True),
     summary="Track a metric",
     description="Stored as a metric of the simple API's service (`external` unless configured), "
     "its `tags` as dimensions.",
     tags=TAGS,
-    responses={201: {"description": "Stored"}},
 )
 def track_metric(metric: SimpleMetricCreate) -> tuple[SimpleMetricCreated, int]:
     require(app, Action.INGEST)
@@ -96,6 +103,7 @@ def track_metric(metric: SimpleMetricCreate) -> tuple[SimpleMetricCreated, int]:
 
 @app.get(
     "/metrics",
+    **documented(),
     summary="Metric names",
     description="The distinct names of the simple API's metrics, sorted.",
     tags=TAGS,
@@ -107,6 +115,7 @@ def list_metric_names() -> SimpleMetricNames:
 
 @app.get(
     "/metrics/<metric_name>",
+    **documented(404),
     summary="Figures of one metric over the last hours",
     description="count, sum, average, min and max of the metric's values from `hours` ago until now. "
     "With no values in the period `count` and `sum` are 0 and `average`, `min` and `max` are null.",
@@ -125,7 +134,7 @@ def metric_summary(
 
 @app.delete(
     "/metrics/<metric_name>",
-    security=BEARER_AUTH,
+    **documented(404, why=DEV_DELETE_FORBIDDEN, caller=Caller.TOKEN),
     summary="Clear one metric (development only)",
     description=f"Deletes every metric of the name, its rollups included; 404 for a name `GET /metrics` "
     f"does not list. {DEV_DELETE_DESCRIPTION}",
@@ -138,10 +147,9 @@ def clear_metric(metric_name: MetricName) -> SimpleMetricCleared:
 
 @app.post(
     "/events",
-    security=BEARER_AUTH,
+    **documented(400, ok={201: "Stored"}, caller=Caller.TOKEN, body=True),
     summary="Track an event",
     tags=TAGS,
-    responses={201: {"description": "Stored"}},
 )
 def track_event(event: SimpleEventCreate) -> tuple[SimpleEventCreated, int]:
     require(app, Action.INGEST)
@@ -150,7 +158,7 @@ def track_event(event: SimpleEventCreate) -> tuple[SimpleEventCreated, int]:
     return created, 201
 
 
-@app.get("/events", summary="Events, newest first", tags=TAGS)
+@app.get("/events", **documented(), summary="Events, newest first", tags=TAGS)
 def list_events(
     event_name: Annotated[str | None, Query(description="Only events of this name")] = None,
     limit: Annotated[
@@ -163,7 +171,7 @@ def list_events(
 
 @app.delete(
     "/events",
-    security=BEARER_AUTH,
+    **documented(why=DEV_DELETE_FORBIDDEN, caller=Caller.TOKEN),
     summary="Clear every event (development only)",
     description=f"Deletes every tracked event, those sent to /api/v1/events too. {DEV_DELETE_DESCRIPTION}",
     tags=TAGS,
@@ -173,7 +181,7 @@ def clear_events() -> SimpleEventsCleared:
     return simple_service.clear_events(simple_unit_of_work(), simple_api())
 
 
-@app.get("/dashboard", summary="Totals of the simple API's metrics and of events", tags=TAGS)
+@app.get("/dashboard", **documented(), summary="Totals of the simple API's metrics and of events", tags=TAGS)
 def get_dashboard() -> SimpleDashboard:
     require(app, Action.READ)
     return simple_service.dashboard(simple_unit_of_work(), simple_api(), now())

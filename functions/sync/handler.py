@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from analytics.auth import Action
 from analytics.enums import SiblingService, SyncStatus, SyncType
 from analytics.errors import InvalidRequest
-from analytics.http import BEARER_AUTH, configure_resolver, read_json_body, require, resolve
+from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.http_detail import error_detail
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -68,18 +68,27 @@ def from_query(service_name: str | None, sync_type: SyncType | None) -> SyncRequ
 
 @app.post(
     "/api/v1/sync",
-    security=BEARER_AUTH,
+    **documented(
+        400,
+        ok=202,
+        why={409: "A named service is syncing already, or syncs are switched off (SYNC_ENABLED)"},
+        caller=Caller.TOKEN,
+        body=True,
+    ),
     summary="Sync sibling services now",
     description="Records a pending sync per service and starts them (202); follow each with "
     "`GET /api/v1/sync/{id}`. Name the services as query parameters (`?service_name=partners_crm"
-    "&sync_type=full`; several separated by commas) or in a JSON body, not both. 409 if one of them is "
-    "syncing already." + ADMIN_ONLY,
+    "&sync_type=full`; several separated by commas) or in a JSON body, not both; one of the two must name "
+    "them (422 otherwise). 409 if one of them is syncing already." + ADMIN_ONLY,
     tags=TAGS,
 )
 def trigger_sync(
     service_name: Annotated[
         str | None,
-        Query(description="A service, or several separated by commas", examples=["partners_crm"]),
+        Query(
+            description="A service, or several separated by commas: required unless a JSON body names them",
+            examples=["partners_crm"],
+        ),
     ] = None,
     sync_type: SyncTypeQuery = None,
     request: Annotated[SyncRequest | None, Body()] = None,
@@ -102,7 +111,9 @@ def trigger_sync(
 
 @app.post(
     "/api/v1/sync/aggregate-all",
-    security=BEARER_AUTH,
+    **documented(
+        400, ok=202, why={409: "Syncs are switched off (SYNC_ENABLED)"}, caller=Caller.TOKEN, body=True
+    ),
     summary="Sync every sibling service now",
     description="A sync of each service of SYNC_SERVICES (202); a service already syncing is listed "
     "under `skipped`. The hourly scheduled sync does the same." + ADMIN_ONLY,
@@ -124,6 +135,7 @@ def aggregate_all(
 
 @app.get(
     "/api/v1/sync",
+    **documented(400),
     summary="List syncs, newest first",
     description="Filtered by service, status, type and when they were created.",
     tags=TAGS,
@@ -147,6 +159,7 @@ def list_syncs(
 
 @app.get(
     "/api/v1/sync/status/current",
+    **documented(),
     summary="Where each service's sync stands",
     description="Per service: the sync in progress, the latest finished one, when the latest completed, "
     "and the watermark the next incremental sync starts from.",
@@ -159,6 +172,7 @@ def current_status(service_name: Annotated[SiblingService | None, Query()] = Non
 
 @app.get(
     "/api/v1/sync/statistics/summary",
+    **documented(400),
     summary="Sync statistics",
     description="Syncs by status, records processed and failed, success rate and average duration, "
     "overall and per service, over the syncs created in the period (all without dates).",
@@ -175,7 +189,7 @@ def statistics(
     return sync_service.statistics(unit_of_work(), filters)
 
 
-@app.get("/api/v1/sync/<sync_id>", summary="One sync", tags=TAGS)
+@app.get("/api/v1/sync/<sync_id>", **documented(404), summary="One sync", tags=TAGS)
 def get_sync(sync_id: Annotated[uuid.UUID, Path()]) -> DataSyncResponse:
     require(app, Action.READ)
     return sync_service.get_sync(unit_of_work(), sync_id)
@@ -183,7 +197,7 @@ def get_sync(sync_id: Annotated[uuid.UUID, Path()]) -> DataSyncResponse:
 
 @app.post(
     "/api/v1/sync/<sync_id>/start",
-    security=BEARER_AUTH,
+    **documented(404, ok=202, why={409: "It or another sync of its service is running"}, caller=Caller.TOKEN),
     summary="Start a sync",
     description="A pending sync is started (202); an ended one runs again as a new sync of the same "
     "service and type (202 with the new sync). 409 while it or another sync of its service runs."
@@ -200,7 +214,7 @@ def start_sync(sync_id: Annotated[uuid.UUID, Path()]) -> tuple[DataSyncResponse,
 
 @app.post(
     "/api/v1/sync/<sync_id>/stop",
-    security=BEARER_AUTH,
+    **documented(404, ok=202, why={409: "The sync has ended"}, caller=Caller.TOKEN),
     summary="Stop a sync",
     description="A pending sync is cancelled at once; a running one ends as `cancelled` after the page "
     "in hand, keeping every page it stored (202; `meta.stop_requested_at` says when it was asked). 409 "

@@ -7,25 +7,130 @@ mapped to HTTP here, in one place, with the `{"detail": ...}` body of ARCHITECTU
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from enum import StrEnum
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypedDict
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action, Principal, authorize, principal_from_claims, with_token_roles
 from analytics.errors import DomainError, Unauthorized, http_status
 from analytics.http_detail import error_detail
+from analytics.schemas.errors import ErrorDetail, GatewayMessage, ValidationErrorDetail
 from analytics.settings import get_settings
 
 # OpenAPI: the bearer scheme, and the `security` of routes that need `Authorization: Bearer <JWT>`.
 BEARER_SCHEME = {"bearerAuth": HTTPBearer(bearerFormat="JWT")}
 BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+# Reads: a token may be sent (and must be where the deployment requires tokens for reads).
+OPTIONAL_BEARER_AUTH: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
+
+
+class Caller(StrEnum):
+    """Who may call a route, as API Gateway checks it before the function runs (infra's route `Access`)."""
+
+    # Open reads; behind the JWT authorizer where the deployment requires tokens for reads.
+    ANYONE = "anyone"
+    # Open reads that verify a token when one is sent (the dashboards' optional authorizer).
+    IDENTIFIED = "identified"
+    # Writes and admin views: always behind the JWT authorizer.
+    TOKEN = "token"
+
+
+class RouteDocs(TypedDict):
+    """What `documented` gives a route decorator: `@app.get(path, **documented(...), summary=...)`."""
+
+    responses: dict[int, OpenAPIResponse]
+    security: list[dict[str, list[str]]]
+
+
+SUCCESS_DESCRIPTIONS = {
+    200: "Successful Response",
+    201: "Created",
+    202: "Accepted: the work runs in the background",
+    204: "Done; no body",
+}
+ERROR_DESCRIPTIONS = {
+    400: "Well formed but makes no sense (an end before its start, an unknown time zone, a bad cron, ...)",
+    404: "No such resource (or one the caller may not see)",
+    409: "The resource's state does not allow it now",
+    413: "The body is over a limit: the route's own (`detail`), or API Gateway's 10 MB (`message`)",
+    415: "The body is not `application/json`",
+    422: "A path, query or body field fails its schema: `detail` lists each one",
+    503: "The database or an AWS service is unreachable for now; retry",
+}
+GATEWAY_401 = 'API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}`'
+WHERE_READS_NEED_TOKENS = "Where the deployment requires tokens for reads: "
+UNAUTHORIZED = {
+    Caller.TOKEN: f"Without a valid bearer token ({GATEWAY_401})",
+    Caller.IDENTIFIED: f"{WHERE_READS_NEED_TOKENS}without a valid bearer token ({GATEWAY_401})",
+    Caller.ANYONE: f"{WHERE_READS_NEED_TOKENS}without a valid bearer token ({GATEWAY_401})",
+}
+FORBIDDEN = {
+    Caller.TOKEN: "The token lacks the role this needs",
+    Caller.IDENTIFIED: "A token was sent and fails verification (the optional authorizer: "
+    '`{"message": "Forbidden"}`), or it lacks a role',
+    Caller.ANYONE: f"{WHERE_READS_NEED_TOKENS}the token lacks a role",
+}
+# Where API Gateway may answer instead of the function, the body is either shape.
+FROM_GATEWAY_TOO = (401, 403, 413)
+REDIRECT_LOCATION: OpenAPIResponseHeader = {
+    "description": "Where to go: the answer has no body",
+    "schema": {"type": "string"},
+}
+
+
+def documented(
+    *errors: int,
+    ok: int | Mapping[int, str] = 200,
+    why: Mapping[int, str] | None = None,
+    caller: Caller = Caller.ANYONE,
+    body: bool = False,
+) -> RouteDocs:
+    """The statuses a route answers, for its OpenAPI operation, and who may call it.
+
+    `ok` are its successes, documented with the route's return model (204 without a body, a 3xx as a
+    redirect with `Location`); `errors` (and `why`, with their own descriptions) the route's own failures:
+    400, 404, 409. What every route can answer is added here: 422 (bad path or query parameters, or body)
+    and 503 (database down); 401 and 403 (behind API Gateway's authorizers, or where reads need a token);
+    413 and 415 for routes that take a body. Errors are `{"detail": ...}`; where API Gateway answers by
+    itself (401, 403, 413) `{"message": ...}` too. A status in `ok` is documented as a success only
+    (the health check's 503 answers its own model)."""
+    successes = {ok: SUCCESS_DESCRIPTIONS.get(ok, "Successful Response")} if isinstance(ok, int) else ok
+    described = {**ERROR_DESCRIPTIONS, 401: UNAUTHORIZED[caller], 403: FORBIDDEN[caller], **(why or {})}
+    failures = {*errors, *(why or {}), 401, 403, 422, 503, *((413, 415) if body else ())}
+    responses = {status: _success(status, text) for status, text in successes.items()}
+    for status in sorted(failures - successes.keys()):
+        responses[status] = _failure(status, described[status])
+    return RouteDocs(
+        responses=responses, security=BEARER_AUTH if caller is Caller.TOKEN else OPTIONAL_BEARER_AUTH
+    )
+
+
+def _success(status: int, description: str) -> OpenAPIResponse:
+    if status == 204:
+        return {"description": description, "content": {}}
+    if 300 <= status < 400:
+        return {"description": description, "headers": {"Location": REDIRECT_LOCATION}, "content": {}}
+    return {"description": description}  # Powertools documents the route's return model
+
+
+def _failure(status: int, description: str) -> OpenAPIResponse:
+    if status == 422:
+        model: Any = ValidationErrorDetail
+    elif status in FROM_GATEWAY_TOO:
+        model = ErrorDetail | GatewayMessage
+    else:
+        model = ErrorDetail
+    return {"description": description, "content": {content_types.APPLICATION_JSON: {"model": model}}}
 
 
 def json_response(status: int, body: Any) -> Response:

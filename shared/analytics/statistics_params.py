@@ -27,13 +27,14 @@ MetricNameParam = Annotated[str | None, Query()]
 TimeZone = Annotated[
     str, Query(description="IANA time zone of dates, days, weeks and months", examples=["Europe/Berlin"])
 ]
-GroupBy = Annotated[
-    list[str] | None,
-    Query(
-        description="Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week "
-        "(from Monday), month, dimensions.<key>",
-        examples=["service_name,date"],
-    ),
+GROUP_BY_DESCRIPTION = (
+    "Repeat or comma-separate: service_name, metric_type, metric_name, date, hour, week (from Monday), "
+    "month, dimensions.<key>"
+)
+GroupBy = Annotated[list[str] | None, Query(description=GROUP_BY_DESCRIPTION, examples=["service_name,date"])]
+# Charts of one value per group (bar, pie) have no answer without groups.
+RequiredGroupBy = Annotated[
+    list[str], Query(description=GROUP_BY_DESCRIPTION, examples=["service_name", "dimensions.country"])
 ]
 PeriodStart = Annotated[
     DateOrTimestamp | None,

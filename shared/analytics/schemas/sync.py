@@ -23,7 +23,8 @@ SYNC_TYPE_DESCRIPTION = (
 
 
 class SyncRequest(RequestBody):
-    """POST /api/v1/sync as a JSON body (query parameters `service_name` and `sync_type` work too)."""
+    """POST /api/v1/sync as a JSON body (query parameters `service_name` and `sync_type` work too). It names
+    a service in `service_name` or several in `service_names`: one of them is required."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -31,7 +32,12 @@ class SyncRequest(RequestBody):
             "examples": [
                 {"service_name": "partners_crm", "sync_type": "incremental"},
                 {"service_names": ["projects", "social_media"], "sync_type": "full"},
-            ]
+            ],
+            # What `_some_service` checks, for the document's readers and its clients' validators.
+            "anyOf": [
+                {"required": ["service_name"], "properties": {"service_name": {"type": "string"}}},
+                {"required": ["service_names"], "properties": {"service_names": {"type": "array"}}},
+            ],
         },
     )
 
