@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,15 +64,6 @@ class Failure:
             f"curl -X {self.method}{token}{headers}{body} {_quote(self.uri)}\n"
             f"  -> {self.status}: {_shown(self.response_body)[:300]}"
         )
-
-
-@dataclass(frozen=True)
-class KnownCause:
-    """A cause of failures that is being fixed elsewhere (issue 21): its failures are told apart, not
-    hidden. Once the fix lands the predicate matches nothing, and the cause can go."""
-
-    name: str
-    matches: Callable[[Failure], bool]
 
 
 @dataclass
@@ -207,14 +198,8 @@ def _schemathesis() -> str:
     return found
 
 
-def explained(failure: Failure, causes: Iterable[KnownCause]) -> str | None:
-    """The name of the known cause behind `failure`, or None when it has none."""
-    return next((cause.name for cause in causes if cause.matches(failure)), None)
-
-
-def summary(runs: list[Run], causes: Iterable[KnownCause] = ()) -> str:
-    """Operations, cases and failures by kind, per run and in all; known causes told apart."""
-    causes = list(causes)
+def summary(runs: list[Run]) -> str:
+    """Operations, cases and failures by kind, per run and in all."""
     lines = []
     for run in [*runs, _total(runs)] if len(runs) > 1 else runs:
         lines.append(
@@ -224,13 +209,7 @@ def summary(runs: list[Run], causes: Iterable[KnownCause] = ()) -> str:
         by_kind = collections.Counter(failure.title for failure in run.failures)
         for title in ("Server error", "Undocumented status code", "Response violates schema"):
             by_kind.setdefault(title, 0)
-        for title, count in sorted(by_kind.items()):
-            known = collections.Counter(
-                explained(failure, causes) for failure in run.failures if failure.title == title
-            )
-            known.pop(None, None)
-            detail = "; ".join(f"{name}: {n}" for name, n in sorted(known.items()))
-            lines.append(f"  {title}: {count}" + (f" (known causes: {detail})" if detail else ""))
+        lines += [f"  {title}: {count}" for title, count in sorted(by_kind.items())]
     return "\n".join(lines)
 
 
@@ -242,11 +221,6 @@ def _total(runs: list[Run]) -> Run:
         seconds=sum(run.seconds for run in runs),
         failures=[failure for run in runs for failure in run.failures],
     )
-
-
-def unexplained(runs: list[Run], causes: Iterable[KnownCause]) -> list[Failure]:
-    causes = list(causes)
-    return [failure for run in runs for failure in run.failures if explained(failure, causes) is None]
 
 
 def described(failures: list[Failure], limit: int = 20) -> str:
@@ -264,7 +238,6 @@ def described(failures: list[Failure], limit: int = 20) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from tests.e2e.conftest import LocalRunner, free_port
-    from tests.e2e.known_failures import KNOWN_CAUSES
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--examples", type=int, default=50, help="cases per operation and phase (50)")
@@ -291,13 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             runner.stop()
         print(f"seed {seed}, {args.examples} examples per operation and phase")
-        print(summary(runs, KNOWN_CAUSES))
-        left = unexplained(runs, KNOWN_CAUSES)
-        if left:
-            print("\nFailures no known cause explains:\n" + described(left))
-        known = [f for run in runs for f in run.failures if explained(f, KNOWN_CAUSES) is not None]
-        if known:
-            print("\nFailures of known causes, fixed elsewhere (issue 21):\n" + described(known, limit=10))
+        print(summary(runs))
+        failures = [failure for run in runs for failure in run.failures]
+        if failures:
+            print("\nFailures:\n" + described(failures))
     return 1 if any(run.failures for run in runs) else 0
 
 
