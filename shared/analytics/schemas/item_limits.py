@@ -9,28 +9,51 @@ row and index that copies them.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from pydantic_core import PydanticSerializationError, to_json
 
 from analytics.settings import get_settings
 
-# What a JSON text must contain to hold a number that is not finite; matching it only means looking closer.
-NON_FINITE_NUMBER_TEXT = re.compile(r"NaN|Infinity|[0-9][eE]\+?[0-9]{3}")
 
-
-def finite_json(value: Any, path: str = "") -> Any:
+def finite_json(value: Any) -> Any:
     """Refuses NaN and infinities anywhere in a JSON value, naming where."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"the number at {path or 'the top'} is {value}: only finite numbers can be stored")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            finite_json(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            finite_json(item, f"{path}[{index}]")
+    where = non_finite_at(value)
+    if where is not None:
+        raise ValueError(where)
     return value
+
+
+def non_finite_at(value: Any) -> str | None:
+    """Where the first number that is not finite stands in a JSON value, as a sentence; None if nowhere.
+    Walked with a stack of its own: nesting too deep for Python's recursion is refused elsewhere."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return f"the number at {path or 'the top'} is {item}: only finite numbers can be stored"
+        if isinstance(item, dict):
+            pending += [
+                (f"{path}.{key}" if path else str(key), inner) for key, inner in reversed(item.items())
+            ]
+        elif isinstance(item, list):
+            pending += [(f"{path}[{index}]", inner) for index, inner in reversed(list(enumerate(item)))]
+    return None
+
+
+def storable(dimensions: dict[str, Any], free_json: dict[str, Any]) -> bool:
+    """Whether an item's flat dimensions and its meta (or properties) pass bounded_dimensions and
+    bounded_json: the ingest queue asks it of every item, so the common small item costs a loop."""
+    settings = get_settings()
+    if len(dimensions) > settings.MAX_DIMENSIONS:
+        return False
+    for value in dimensions.values():
+        if isinstance(value, str):
+            if len(value) > settings.MAX_DIMENSION_VALUE_LENGTH:
+                return False
+        elif isinstance(value, float) and not math.isfinite(value):
+            return False
+    return not free_json or (json_size_problem(free_json) is None and non_finite_at(free_json) is None)
 
 
 def bounded_dimensions(dimensions: dict[str, Any]) -> dict[str, Any]:
