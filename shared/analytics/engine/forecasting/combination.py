@@ -14,11 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analytics.engine.forecasting.intervals import path_errors
 from analytics.engine.forecasting.profiles import profile_paths
 from analytics.engine.forecasting.seasonality import Seasonality
 from analytics.engine.forecasting.smoothing import damped_trend_paths, theta_paths
 
 HOURS_PER_WEEK = 168
+# Smoothing weights, damping and initial states of the damped trend, Theta's weight and drift
+# (seasonal indices come on top); seasonal profiles fit none.
+CORE_PARAMETERS = 5
+# Origins before this one hold too little history for their errors to say anything.
+FIRST_ORIGIN = 3
 # Seasons averaged into a profile: a week of days for the daily cycle, three weeks for the weekly one.
 PROFILE_SEASONS = 7
 WEEKLY_PROFILE_SEASONS = 3
@@ -34,6 +40,7 @@ PROFILE_MIN_SEASONS = 20
 class Combination:
     names: tuple[str, ...]
     paths: np.ndarray  # row t: steps 1..h forecast after values[: t + 1]
+    parameters: int  # fitted to the history: what makes its in-sample errors optimistic
 
 
 def _positions(n: int, horizon: int) -> np.ndarray:
@@ -41,12 +48,30 @@ def _positions(n: int, horizon: int) -> np.ndarray:
 
 
 def core(values: np.ndarray, horizon: int, seasonality: Seasonality | None) -> Combination:
-    """Mean of the damped trend and Theta on the seasonally adjusted series."""
+    """The damped trend and Theta on the seasonally adjusted series, weighted by the inverse of their
+    in-sample multi-step root mean squared errors (equal when both fit alike; a series one of them fits
+    exactly, such as a straight line, gets that one)."""
     adjusted = values if seasonality is None else seasonality.adjust(values)
-    paths = (damped_trend_paths(adjusted, horizon) + theta_paths(adjusted, horizon)) / 2
+    damped, theta = damped_trend_paths(adjusted, horizon), theta_paths(adjusted, horizon)
+    paths = _inverse_error_weighted(adjusted, [damped, theta])
     if seasonality is not None:
         paths = seasonality.restore(paths, _positions(len(values), horizon))
-    return Combination(names=("damped trend", "theta"), paths=paths)
+    fitted = CORE_PARAMETERS + (0 if seasonality is None else seasonality.length - 1)
+    return Combination(names=("damped trend", "theta"), paths=paths, parameters=fitted)
+
+
+def _inverse_error_weighted(values: np.ndarray, candidates: list[np.ndarray]) -> np.ndarray:
+    spreads = []
+    for paths in candidates:
+        errors = path_errors(values, paths, first_origin=FIRST_ORIGIN)
+        known = errors[np.isfinite(errors)]
+        spreads.append(float(np.sqrt(np.mean(known**2))) if known.size else 1.0)
+    if min(spreads) == 0.0:
+        weights = np.array([spread == 0.0 for spread in spreads], dtype=float)
+    else:
+        weights = 1.0 / np.array(spreads)
+    weights /= weights.sum()
+    return np.einsum("k,knh->nh", weights, np.array(candidates))
 
 
 def _profiles(values: np.ndarray, horizon: int, season_length: int) -> dict[str, np.ndarray]:
@@ -76,7 +101,8 @@ def combine(
     base = core(values, horizon, seasonality)
     if seasonality is None or len(values) < PROFILE_MIN_SEASONS * season_length:
         return base
-    candidates = {" + ".join(base.names): base.paths} | _profiles(values, horizon, season_length)
+    base_name = " + ".join(base.names)
+    candidates = {base_name: base.paths} | _profiles(values, horizon, season_length)
     if len(candidates) == 1:
         return base
     n = len(values)
@@ -88,4 +114,9 @@ def combine(
     }
     best = sorted(candidates, key=lambda name: scores[name])[:COMBINED]
     chosen = [name for name in candidates if name in best]
-    return Combination(names=tuple(chosen), paths=np.mean([candidates[name] for name in chosen], axis=0))
+    parameters = base.parameters if base_name in chosen else 0
+    return Combination(
+        names=tuple(chosen),
+        paths=np.mean([candidates[name] for name in chosen], axis=0),
+        parameters=parameters,
+    )

@@ -85,7 +85,7 @@ def forecast(
     mean = combination.paths[-1]
     first_origin = max(m, 3) if seasonality is not None else 3
     errors = path_errors(series, combination.paths, first_origin)
-    widths = half_widths(errors, level, fallback=_step_scale(series))
+    widths = half_widths(errors, level, _step_scale(series), combination.parameters)
     adjusted = series if seasonality is None else seasonality.adjust(series)
     return Forecast(
         mean=mean,

@@ -2,8 +2,9 @@
 
 The spread of the errors at each step gives the shape (how fast uncertainty grows with the step); the
 pooled distribution of the errors divided by that spread gives the quantile for the level asked, so
-heavy tails widen the band rather than being assumed away. Errors made inside the history are smaller
-than those made beyond it (the parameters saw the data), which one inflation factor corrects.
+heavy tails widen the band rather than being assumed away. Errors beyond the history are larger than
+those inside it: parameters fitted to the history (Akaike's final prediction error) and a future whose
+error scale differs from the past's (a log-normal scale mixture) widen the band accordingly.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ import math
 
 import numpy as np
 
-# Out-of-sample errors are larger than in-sample ones; the factor was measured on the M3 and M4
-# development series (see the commit that set it), not fitted per series.
-OUT_OF_SAMPLE_INFLATION = 1.3
+# Log-normal spread of the ratio between the future's error scale and the past's: measured on the M3
+# and M4 development series at levels 50-99% (see the commit that set it), not fitted per series.
+SCALE_UNCERTAINTY = 0.4
 # Fewer errors than this at a step and its spread is extrapolated from the steps before it.
 _MIN_ERRORS_PER_STEP = 5
+
+
+def _normal_grid(points: int) -> np.ndarray:
+    """Standard normal quantiles at probabilities (k + 0.5) / points."""
+    centred = (np.arange(points) + 0.5) / points - 0.5
+    return np.sign(centred) * np.array([_normal_quantile(abs(2 * c)) for c in centred])
 
 
 def path_errors(values: np.ndarray, paths: np.ndarray, first_origin: int) -> np.ndarray:
@@ -47,18 +54,44 @@ def step_spreads(errors: np.ndarray, fallback: float) -> np.ndarray:
     return np.maximum.accumulate(spreads)
 
 
-def half_widths(errors: np.ndarray, level: float, fallback: float) -> np.ndarray:
-    """Half-width of the central interval at `level` for each step."""
+def optimism(points: int, parameters: int) -> float:
+    """How much wider errors beyond the history are than errors inside it, for a model that fitted
+    `parameters` to `points`: the square root of Akaike's final prediction error ratio (n + p) / (n - p)."""
+    if parameters == 0:
+        return 1.0
+    return math.sqrt((points + parameters) / max(points - parameters, 1))
+
+
+def half_widths(errors: np.ndarray, level: float, fallback: float, parameters: int = 0) -> np.ndarray:
+    """Half-width of the central interval at `level` for each step, from the errors of a model that
+    fitted `parameters` to the history."""
     spreads = step_spreads(errors, fallback)
     known = np.isfinite(errors) & (spreads[None, :] > 0)
     scaled = np.abs(errors[known] / np.broadcast_to(spreads, errors.shape)[known])
-    if scaled.size >= 20:
-        # The conformal rank: the k-th smallest of N with k = ceil((N + 1) * level).
-        rank = min(scaled.size, int(np.ceil((scaled.size + 1) * level)))
-        quantile = float(np.partition(scaled, rank - 1)[rank - 1])
-    else:
-        quantile = _normal_quantile(level)
-    return OUT_OF_SAMPLE_INFLATION * quantile * spreads
+    quantile = mixture_quantile(np.sort(scaled) if scaled.size >= 20 else None, level)
+    return optimism(errors.shape[0], parameters) * quantile * spreads
+
+
+def mixture_quantile(scaled: np.ndarray | None, level: float) -> float:
+    """Quantile at `level` of |error| x V, where |error| follows the sorted scaled errors (or a standard
+    normal when too few are known) and V, the ratio of the future's error scale to the past's, is
+    log-normal: an uncertain scale fattens the tails and thins the centre, as errors beyond the
+    history do."""
+    ratios = np.exp(SCALE_UNCERTAINTY * _NORMAL_GRID)
+    erf = np.vectorize(math.erf)
+
+    def covered(width: float) -> float:
+        if scaled is None:
+            return float(np.mean(erf(width / ratios / math.sqrt(2))))
+        return float(np.mean(np.searchsorted(scaled, width / ratios, side="right")) / scaled.size)
+
+    low, high = 0.0, 1.0
+    while covered(high) < level:
+        high *= 2
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if covered(middle) < level else (low, middle)
+    return high
 
 
 def _normal_quantile(level: float) -> float:
@@ -81,3 +114,6 @@ def student_quantile(level: float, degrees: int) -> float:
     density = (1 + slopes * slopes / degrees) ** (-(degrees + 1) / 2) / np.cos(angles) ** 2
     cumulative = np.cumsum(density) / density.sum()
     return float(slopes[min(int(np.searchsorted(cumulative, level)), slopes.size - 1)])
+
+
+_NORMAL_GRID = _normal_grid(16)

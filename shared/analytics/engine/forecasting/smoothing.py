@@ -16,7 +16,7 @@ _DAMPED_GRID = np.array(
         (alpha, alpha * share, phi)
         for alpha in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
         for share in (0.01, 0.05, 0.1, 0.3)
-        for phi in (0.8, 0.9, 0.95, 0.98)
+        for phi in (0.8, 0.9, 0.95, 0.98, 1.0)
     ]
 ).T
 
