@@ -185,6 +185,7 @@ def test_a_season_longer_than_the_history_is_not_tested_and_says_so() -> None:
         ([1.0, 2.0], 3, 1.0, "level"),
         ([1.0, 2.0], 0, 0.95, "horizon"),
         ([1.0, 2.0], 2.5, 0.95, "horizon"),
+        ([1.0, 2.0], 1001, 0.95, "horizon"),
         ([], 3, 0.95, "at least one point"),
         ([1.0, float("nan")], 3, 0.95, "finite"),
         ([1.0, float("inf")], 3, 0.95, "finite"),
@@ -198,9 +199,17 @@ def test_invalid_input_raises_a_value_error(
         forecast(values, horizon, level=level)
 
 
-def test_a_season_length_below_one_is_refused() -> None:
+@pytest.mark.parametrize("season_length", [0, -4, 12.5])
+def test_a_season_length_that_is_not_a_positive_integer_is_refused(season_length: int) -> None:
     with pytest.raises(ValueError, match="season_length"):
-        forecast([1.0, 2.0, 3.0], 2, season_length=0)
+        forecast([1.0, 2.0, 3.0], 2, season_length=season_length)
+
+
+def test_the_answer_cannot_be_changed_in_place() -> None:
+    answer = forecast(noisy_walk(30, seed=11), 3)
+
+    with pytest.raises(ValueError, match="read-only"):
+        answer.mean[0] = 0.0
 
 
 def test_holdout_accuracy_of_a_pure_season_is_perfect() -> None:

@@ -1,7 +1,8 @@
 """Which models forecast a series, and how they are combined.
 
-Every series gets the mean of a damped trend and Theta, both on the seasonally adjusted series: the
-combination that the M3 and M4 competitions found hard to beat at a few dozen to a few hundred points.
+Every series gets a damped trend and Theta, both on the seasonally adjusted series and weighted by how
+well each forecast the history: the kind of combination that the M3 and M4 competitions found hard
+to beat at a few dozen to a few hundred points.
 A long seasonal history (hourly data above all) also gets seasonal profiles, at the season and at a
 week of hours; there the candidates are ranked by their errors over the last horizons of the history
 and the best ones are averaged, since which shape holds (day, week, level) differs from one series

@@ -14,6 +14,10 @@ from analytics.engine.forecasting.seasonality import decompose
 from analytics.engine.forecasting.smoothing import expanding_slopes
 
 MIN_LEVEL, MAX_LEVEL = 0.5, 0.99
+# Work grows with history x horizon: older points barely move a smoothing model, and a longer horizon
+# than this is a guess whatever the model.
+MAX_HISTORY = 2000
+MAX_HORIZON = 1000
 # Below this many points only a naive forecast is honest, with a wide interval and a warning.
 MIN_MODEL_POINTS = 6
 # Fewer points than this is a short history: the answer carries a warning.
@@ -36,6 +40,10 @@ class Trend:
 
 @dataclass(frozen=True)
 class Forecast:
+    """`mean`, `lower` and `upper` (read-only arrays of the horizon's length) are the point forecast and
+    the central prediction interval at `level`; `model` names what was combined; `seasonal_strength`
+    (0-1) is None when no seasonality was found at `season_length`."""
+
     mean: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
@@ -46,6 +54,10 @@ class Forecast:
     trend: Trend
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        for band in (self.mean, self.lower, self.upper):
+            band.setflags(write=False)
+
 
 def validate(values: np.ndarray | list[float], horizon: int, level: float) -> np.ndarray:
     series = np.asarray(values, dtype=float)
@@ -55,8 +67,12 @@ def validate(values: np.ndarray | list[float], horizon: int, level: float) -> np
         raise ValueError("values must hold at least one point")
     if not np.all(np.isfinite(series)):
         raise ValueError("values must all be finite (no NaN or infinity)")
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
-        raise ValueError(f"horizon must be an integer of at least 1, got {horizon!r}")
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int | np.integer)
+        or not 1 <= horizon <= MAX_HORIZON
+    ):
+        raise ValueError(f"horizon must be an integer from 1 to {MAX_HORIZON}, got {horizon!r}")
     if not (isinstance(level, int | float) and MIN_LEVEL <= level <= MAX_LEVEL):
         raise ValueError(f"level must be between {MIN_LEVEL} and {MAX_LEVEL}, got {level!r}")
     return series
@@ -67,9 +83,14 @@ def forecast(
 ) -> Forecast:
     """Forecast `horizon` steps after `values` (equally spaced, oldest first) with a central prediction
     interval at `level`. `season_length` is the number of steps in a season (24 for hourly data, 7 for
-    daily, 12 for monthly, ...); the seasonality is tested and used only when the history shows it."""
-    series = validate(values, horizon, level)
-    if season_length is not None and (isinstance(season_length, bool) or season_length < 1):
+    daily, 12 for monthly, ...); the seasonality is tested and used only when the history shows it.
+    Only the last MAX_HISTORY points are used."""
+    series = validate(values, horizon, level)[-MAX_HISTORY:]
+    if season_length is not None and (
+        isinstance(season_length, bool)
+        or not isinstance(season_length, int | np.integer)
+        or season_length < 1
+    ):
         raise ValueError(f"season_length must be a positive integer, got {season_length!r}")
     m = int(season_length or 1)
     n = series.size
