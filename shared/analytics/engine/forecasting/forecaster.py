@@ -122,12 +122,12 @@ def forecast(
 
 
 def _step_scale(series: np.ndarray) -> float:
-    """A one-step spread when no error of the model is known: the mean absolute change, else a tenth of
-    the level (a single point), else zero (a single zero)."""
+    """A one-step spread when no error of the model is known: the root mean square change (the spread
+    of a random walk's steps), else a tenth of the level (a single point), else zero (a single zero)."""
     if series.size > 1:
-        changes = np.abs(np.diff(series))
+        changes = np.diff(series)
         if changes.any():
-            return float(changes.mean())
+            return float(np.sqrt(np.mean(changes**2)))
     return 0.1 * float(np.abs(series).mean())
 
 

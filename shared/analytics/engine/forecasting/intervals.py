@@ -16,6 +16,7 @@ import numpy as np
 # Log-normal spread of the ratio between the future's error scale and the past's: measured on the M3
 # and M4 development series at levels 50-99% (see the commit that set it), not fitted per series.
 SCALE_UNCERTAINTY = 0.4
+MAX_OPTIMISM = 2.0
 # Fewer errors than this at a step and its spread is extrapolated from the steps before it.
 _MIN_ERRORS_PER_STEP = 5
 
@@ -56,10 +57,12 @@ def step_spreads(errors: np.ndarray, fallback: float) -> np.ndarray:
 
 def optimism(points: int, parameters: int) -> float:
     """How much wider errors beyond the history are than errors inside it, for a model that fitted
-    `parameters` to `points`: the square root of Akaike's final prediction error ratio (n + p) / (n - p)."""
+    `parameters` to `points`: the square root of Akaike's final prediction error ratio (n + p) / (n - p),
+    at most MAX_OPTIMISM (the ratio explodes as n nears p, where short histories already widen the
+    band by their few errors)."""
     if parameters == 0:
         return 1.0
-    return math.sqrt((points + parameters) / max(points - parameters, 1))
+    return min(math.sqrt((points + parameters) / max(points - parameters, 1)), MAX_OPTIMISM)
 
 
 def half_widths(errors: np.ndarray, level: float, fallback: float, parameters: int = 0) -> np.ndarray:
