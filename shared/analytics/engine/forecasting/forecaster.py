@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 from analytics.engine.forecasting.combination import combine
-from analytics.engine.forecasting.intervals import half_widths, path_errors, student_quantile
+from analytics.engine.forecasting.intervals import half_widths, path_errors, random_walk_half_widths
 from analytics.engine.forecasting.seasonality import decompose
 from analytics.engine.forecasting.smoothing import expanding_slopes
 
@@ -135,9 +135,7 @@ def _naive(series: np.ndarray, horizon: int, level: float, m: int, warnings: lis
     """A handful of points: the last value, with a random-walk band from the changes seen, widened for
     how little was seen (Student's t with as many degrees of freedom as changes)."""
     mean = np.full(horizon, series[-1])
-    spread = _step_scale(series)
-    steps = np.arange(1, horizon + 1)
-    widths = student_quantile(level, max(series.size - 1, 1)) * spread * np.sqrt(steps)
+    widths = random_walk_half_widths(level, _step_scale(series), series.size - 1, horizon)
     return Forecast(
         mean=mean,
         lower=mean - widths,

@@ -38,9 +38,9 @@ def path_errors(values: np.ndarray, paths: np.ndarray, first_origin: int) -> np.
     return errors
 
 
-def step_spreads(errors: np.ndarray, fallback: float) -> np.ndarray:
+def step_spreads(errors: np.ndarray) -> np.ndarray | None:
     """Root mean squared error per step, grown like a random walk past the steps with enough errors
-    and never shrinking with the step."""
+    and never shrinking with the step; None when no step has enough."""
     horizon = errors.shape[1]
     known = np.isfinite(errors)
     counts = known.sum(axis=0)
@@ -49,7 +49,7 @@ def step_spreads(errors: np.ndarray, fallback: float) -> np.ndarray:
     enough = np.flatnonzero(counts >= _MIN_ERRORS_PER_STEP)
     steps = np.arange(1, horizon + 1)
     if enough.size == 0:
-        return fallback * np.sqrt(steps)
+        return None
     last = int(enough[-1])
     spreads[last + 1 :] = spreads[last] * np.sqrt(steps[last + 1 :] / steps[last])
     return np.maximum.accumulate(spreads)
@@ -65,10 +65,20 @@ def optimism(points: int, parameters: int) -> float:
     return min(math.sqrt((points + parameters) / max(points - parameters, 1)), MAX_OPTIMISM)
 
 
+def random_walk_half_widths(level: float, step_spread: float, changes: int, horizon: int) -> np.ndarray:
+    """A random walk's band for a history too short to know a model's errors: Student's t with as many
+    degrees of freedom as changes seen, growing with the square root of the step."""
+    quantile = student_quantile(level, max(changes, 1))
+    return quantile * step_spread * np.sqrt(np.arange(1, horizon + 1))
+
+
 def half_widths(errors: np.ndarray, level: float, fallback: float, parameters: int = 0) -> np.ndarray:
     """Half-width of the central interval at `level` for each step, from the errors of a model that
-    fitted `parameters` to the history."""
-    spreads = step_spreads(errors, fallback)
+    fitted `parameters` to the history; a random walk's band of one-step spread `fallback` when too few
+    errors are known."""
+    spreads = step_spreads(errors)
+    if spreads is None:
+        return random_walk_half_widths(level, fallback, errors.shape[0] - 1, errors.shape[1])
     known = np.isfinite(errors) & (spreads[None, :] > 0)
     scaled = np.abs(errors[known] / np.broadcast_to(spreads, errors.shape)[known])
     quantile = mixture_quantile(np.sort(scaled) if scaled.size >= 20 else None, level)
