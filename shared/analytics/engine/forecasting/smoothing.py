@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# A coarse grid on purpose: finer searches fit the one-step errors better and forecast worse.
+# A coarse grid on purpose: finer searches fit the one-step errors better and forecast worse. The
+# damping phi = 1 (none) is on it, so the trend is damped where that fits the history better.
 _ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
 _DAMPED_GRID = np.array(
     [
