@@ -12,8 +12,9 @@ seen gets a probability far below 1 / history instead of stopping there. Both ar
 level or spread of the series is assumed.
 
 The score is -log10 of the smaller tail probability over SCORE_DECADES, clipped to [0, 1]: 0.5 is a one
-in a thousand event (the default flag), 1 is one in a million or rarer. After a flag, the next `cooldown`
-points are not flagged again and their scores are held below the flag level (one incident, one alert).
+in a thousand event, the default flag at 0.55 about one in two thousand, 1 one in a million or rarer.
+After a flag, the next `cooldown` points are not flagged again and their scores are held below the flag
+level (one incident, one alert).
 History statistics are refreshed every REFRESH points (each refresh uses only earlier points); the first
 `min_history` points score 0 because there is nothing yet to compare them with.
 """
@@ -48,7 +49,7 @@ class Anomalies:
 def detect_anomalies(
     values: npt.ArrayLike,
     *,
-    threshold: float = 0.5,
+    threshold: float = 0.55,
     cooldown: int = 50,
     history: int = 3000,
     shape_length: int = 8,
