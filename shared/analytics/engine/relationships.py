@@ -94,15 +94,16 @@ def regression(X: npt.ArrayLike, y: npt.ArrayLike) -> Regression:
         raise ValueError(f"X column(s) {constant} are constant: the intercept already fits a constant")
     if np.linalg.matrix_rank(design) < p + 1:
         raise ValueError("the columns of X are linearly dependent (collinear): drop the redundant ones")
-    beta, *_ = np.linalg.lstsq(design, ys, rcond=None)
+    q, r = np.linalg.qr(design)  # through QR, not the normal equations, for accuracy
+    beta = np.linalg.solve(r, q.T @ ys)
     residuals = ys - design @ beta
     dof = n - p - 1
     rss = float(residuals @ residuals)
     tss = float(np.sum((ys - ys.mean()) ** 2))
     r_squared = min(1.0, max(0.0, 1.0 - rss / tss))
     sigma2 = rss / dof
-    covariance = sigma2 * np.linalg.inv(design.T @ design)
-    errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    r_inverse = np.linalg.solve(r, np.eye(p + 1))
+    errors = np.sqrt(sigma2 * np.sum(r_inverse**2, axis=1))  # diag of sigma2 (X'X)^-1 = sigma2 R^-1 R^-T
     t_values = [_t_value(float(b), float(se)) for b, se in zip(beta, errors, strict=True)]
     quartiles = np.quantile(residuals, [0.0, 0.25, 0.5, 0.75, 1.0])
     return Regression(
