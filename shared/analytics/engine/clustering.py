@@ -19,6 +19,7 @@ from analytics.engine.array_checks import FloatArray, as_matrix
 
 STARTS = 4
 MAX_ITERATIONS = 100
+CONVERGED = 1e-10  # squared shift of the centres (features in standard deviations) that ends the iterations
 SILHOUETTE_SAMPLE = 2000
 IntArray = npt.NDArray[np.int64]
 
@@ -108,7 +109,8 @@ def _lloyd(points: FloatArray, centres: FloatArray) -> tuple[IntArray, float]:
     for _ in range(MAX_ITERATIONS):
         distances = _squared_distances(points, centres)
         new_labels = np.argmin(distances, axis=1)
-        for j in np.setdiff1d(np.arange(k), new_labels):
+        counts = np.bincount(new_labels, minlength=k)
+        for j in np.flatnonzero(counts == 0):
             # An empty cluster takes the point farthest from its centre.
             farthest = int(np.argmax(distances[np.arange(points.shape[0]), new_labels]))
             new_labels[farthest] = j
@@ -116,7 +118,13 @@ def _lloyd(points: FloatArray, centres: FloatArray) -> tuple[IntArray, float]:
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
-        centres = np.array([points[labels == j].mean(axis=0) for j in range(k)])
+        counts = np.bincount(labels, minlength=k)
+        sums = np.stack([np.bincount(labels, weights=column, minlength=k) for column in points.T], axis=1)
+        moved = centres
+        centres = sums / counts[:, None]
+        if np.max(np.sum((centres - moved) ** 2, axis=1)) < CONVERGED:
+            break
+    labels = np.argmin(_squared_distances(points, centres), axis=1)
     inertia = float(np.sum((points - centres[labels]) ** 2))
     return labels, inertia
 
