@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -57,8 +58,11 @@ def main() -> None:
     seconds = 0.0
     for path in files:
         timestamps, values = read_series(path)
+        times = np.array(
+            [dt.datetime.fromisoformat(stamp.strip()) for stamp in timestamps], dtype="datetime64[us]"
+        )
         start = time.perf_counter()
-        result = detect_anomalies(values)
+        result = detect_anomalies(values, timestamps=times)
         seconds += time.perf_counter() - start
         write_scores(args.out / path.relative_to(args.data / "data"), timestamps, result.scores, result.flags)
         rows += values.size

@@ -116,3 +116,13 @@ def test_a_short_series_scores_zero_until_it_has_history() -> None:
 def test_bad_inputs_are_refused(values: list[float], options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         detect_anomalies(values, **options)
+
+
+def test_timestamps_must_follow_the_values_in_time_order() -> None:
+    start = np.datetime64("2024-01-01T00:00")
+    ordered = start + np.arange(30) * np.timedelta64(5, "m")
+    assert detect_anomalies(np.arange(30.0), timestamps=ordered).scores.size == 30
+    with pytest.raises(ValueError, match="index 10 goes back in time"):
+        detect_anomalies(np.arange(30.0), timestamps=np.r_[ordered[:10], ordered[:20]])
+    with pytest.raises(ValueError, match="one time per value"):
+        detect_anomalies(np.arange(30.0), timestamps=ordered[:29])

@@ -22,6 +22,7 @@ History statistics are refreshed every REFRESH points (each refresh uses only ea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,13 +50,18 @@ class Anomalies:
 def detect_anomalies(
     values: npt.ArrayLike,
     *,
+    timestamps: npt.ArrayLike | None = None,
     threshold: float = 0.55,
     cooldown: int = 50,
     history: int = 3000,
     shape_length: int = 8,
     min_history: int = 20,
 ) -> Anomalies:
+    """Scores, flags and the parameters used, one score and flag per value. `timestamps`, when given, are
+    checked to be in time order: the scores are causal in the order of the values."""
     series = as_series(values, name="values", minimum=1)
+    if timestamps is not None:
+        _check_time_order(np.asarray(timestamps), series.size)
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     if cooldown < 0:
@@ -94,6 +100,14 @@ def detect_anomalies(
             "score_decades": SCORE_DECADES,
         },
     )
+
+
+def _check_time_order(timestamps: npt.NDArray[Any], size: int) -> None:
+    if timestamps.shape != (size,):
+        raise ValueError(f"timestamps must hold one time per value ({size}), got shape {timestamps.shape}")
+    backwards = np.flatnonzero(timestamps[1:] < timestamps[:-1])
+    if backwards.size:
+        raise ValueError(f"timestamps must be in time order; index {int(backwards[0]) + 1} goes back in time")
 
 
 def _surprise(
