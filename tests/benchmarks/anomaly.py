@@ -35,6 +35,12 @@ def read_series(path: Path) -> tuple[list[str], np.ndarray]:
     return [row[0] for row in rows], np.array([float(row[1]) for row in rows])
 
 
+def utc_time(stamp: str) -> dt.datetime:
+    """The time of an ISO 8601 stamp, in UTC without a zone (NAB's stamps carry none)."""
+    moment = dt.datetime.fromisoformat(stamp.strip())
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def write_scores(path: Path, timestamps: list[str], scores: np.ndarray, flags: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
@@ -58,13 +64,15 @@ def main() -> None:
     seconds = 0.0
     for path in files:
         timestamps, values = read_series(path)
-        times = np.array(
-            [dt.datetime.fromisoformat(stamp.strip()) for stamp in timestamps], dtype="datetime64[us]"
-        )
+        target = args.out / path.relative_to(args.data / "data")
+        if not values.size:
+            write_scores(target, [], np.zeros(0), np.zeros(0, dtype=bool))
+            continue
+        times = np.array([utc_time(stamp) for stamp in timestamps], dtype="datetime64[us]")
         start = time.perf_counter()
         result = detect_anomalies(values, timestamps=times)
         seconds += time.perf_counter() - start
-        write_scores(args.out / path.relative_to(args.data / "data"), timestamps, result.scores, result.flags)
+        write_scores(target, timestamps, result.scores, result.flags)
         rows += values.size
         flagged += int(result.flags.sum())
     print(f"{len(files)} files, {rows} rows, {flagged} flagged, {seconds:.2f} s detecting")
