@@ -15,12 +15,13 @@ The score is -log10 of the smaller tail probability over SCORE_DECADES, clipped 
 in a thousand event, the default flag at 0.55 about one in two thousand, 1 one in a million or rarer.
 After a flag, the next `cooldown` points are not flagged again and their scores are held below the flag
 level (one incident, one alert).
-History statistics are refreshed every REFRESH points (each refresh uses only earlier points); the first
-`min_history` points score 0 because there is nothing yet to compare them with.
+Each point is compared with the points before it only; the first `min_history` points score 0 because
+there is nothing yet to compare them with.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,10 @@ from analytics.engine.array_checks import FloatArray, as_series
 SCORE_DECADES = 6.0
 TAIL_FRACTION = 0.05
 MIN_TAIL_POINTS = 5
-REFRESH = 10
 HELD_BELOW = 0.9  # a score inside a cooldown is at most this fraction of the threshold
 _SHAPE_BLOCK = 128
 _SMALLEST_PROBABILITY = 1e-300
+_LOWEST_EXPONENT = -690.0  # exp of it is about 1e-300
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -73,15 +74,15 @@ def detect_anomalies(
     if shape_length < 2:
         raise ValueError(f"shape_length must be at least 2 points, got {shape_length}")
 
+    reference = {"history": history, "min_history": min_history}
     surprise = np.maximum(
-        _surprise(series, history=history, first=0, start=min_history, two_sided=True, recent_half=False),
+        _surprise(series, first=0, two_sided=True, recent_half=False, **reference),
         _surprise(
             _shape_distances(series, shape_length, history),
-            history=history,
             first=2 * shape_length - 1,
-            start=2 * (2 * shape_length - 1 + min_history),
             two_sided=False,
             recent_half=True,
+            **reference,
         ),
     )
     scores = np.clip(surprise / SCORE_DECADES, 0.0, 1.0)
@@ -96,7 +97,6 @@ def detect_anomalies(
             "shape_length": shape_length,
             "min_history": min_history,
             "tail_fraction": TAIL_FRACTION,
-            "refresh": REFRESH,
             "score_decades": SCORE_DECADES,
         },
     )
@@ -111,41 +111,43 @@ def _check_time_order(timestamps: npt.NDArray[Any], size: int) -> None:
 
 
 def _surprise(
-    statistic: FloatArray, *, history: int, first: int, start: int, two_sided: bool, recent_half: bool
+    statistic: FloatArray, *, history: int, min_history: int, first: int, two_sided: bool, recent_half: bool
 ) -> FloatArray:
-    """-log10 of the tail probability of statistic[t] against statistic[max(first, e - history):e], where
-    e <= t is the latest refresh point; 0 before `start`. With `recent_half`, only the later half of the
+    """-log10 of the tail probability of statistic[t] against statistic[max(first, t - history):t]; 0 while
+    that reference holds fewer than `min_history` points. With `recent_half`, only the later half of the
     points seen so far is the reference: for a statistic that is biased early (a distance to the nearest
     of few candidates is larger than to the nearest of many), so the bias fades out instead of lasting
     `history` points."""
     surprise = np.zeros(statistic.size)
-    for refresh in range(start, statistic.size, REFRESH):
-        oldest = max(first, refresh - history, refresh // 2 if recent_half else 0)
-        past = np.sort(statistic[oldest:refresh])
-        current = statistic[refresh : refresh + REFRESH]
-        upper = _upper_tail_surprise(past, current)
-        if two_sided:
-            upper = np.maximum(upper, _upper_tail_surprise(-past[::-1], -current))
-        surprise[refresh : refresh + REFRESH] = upper
+    for t in range(first + min_history, statistic.size):
+        oldest = max(first, t - history, t // 2 if recent_half else 0)
+        if t - oldest >= min_history:
+            surprise[t] = _tail_surprise(statistic[oldest:t], float(statistic[t]), two_sided=two_sided)
     return surprise
 
 
-def _upper_tail_surprise(past: FloatArray, current: FloatArray) -> FloatArray:
-    """-log10 P(X >= current) for X drawn like the sorted `past`: empirical (with one pseudo-count), and
-    beyond the top TAIL_FRACTION an exponential tail fitted to the excesses over that level, whichever
-    is smaller."""
+def _tail_surprise(past: FloatArray, current: float, *, two_sided: bool) -> float:
+    """-log10 P(X >= current) (and of P(X <= current) if two-sided, the larger) for X drawn like `past`:
+    empirical with one pseudo-count, and beyond the top (bottom) TAIL_FRACTION of `past` an exponential
+    tail fitted to the excesses over that level, whichever is smaller."""
     m = past.size
-    at_least = m - np.searchsorted(past, current, side="left")
-    probability = (at_least + 1.0) / (m + 1.0)
     k = min(max(int(TAIL_FRACTION * m), MIN_TAIL_POINTS), m - 1)
-    level = past[m - k - 1]
-    mean_excess = float(np.mean(past[m - k :] - level))
-    # A tail that never varies (a flat or stepped history) makes any excess extremely unlikely.
-    mean_excess = max(mean_excess, 1e-9 * max(1.0, abs(float(level))))
-    with np.errstate(over="ignore", under="ignore"):
-        beyond = (k + 1.0) / (m + 1.0) * np.exp(-np.maximum(current - level, 0.0) / mean_excess)
-    probability = np.where(current > level, np.minimum(probability, beyond), probability)
-    return -np.log10(np.maximum(probability, _SMALLEST_PROBABILITY))
+    ordered = np.partition(past, (k, m - k - 1) if two_sided else m - k - 1)
+    surprise = _one_tail(past, current, ordered[m - k - 1], ordered[m - k :], k)
+    if two_sided:
+        surprise = max(surprise, _one_tail(-past, -current, -ordered[k], -ordered[:k], k))
+    return surprise
+
+
+def _one_tail(past: FloatArray, current: float, level: float, top: FloatArray, k: int) -> float:
+    m = past.size
+    probability = float(np.count_nonzero(past >= current) + 1) / (m + 1.0)
+    if current > level:
+        # A tail that never varies (a flat or stepped history) makes any excess extremely unlikely.
+        mean_excess = max(float(np.mean(top)) - level, 1e-9 * max(1.0, abs(level)))
+        beyond = (k + 1.0) / (m + 1.0) * math.exp(max(-(current - level) / mean_excess, _LOWEST_EXPONENT))
+        probability = min(probability, beyond)
+    return -math.log10(max(probability, _SMALLEST_PROBABILITY))
 
 
 def _shape_distances(series: FloatArray, length: int, history: int) -> FloatArray:
