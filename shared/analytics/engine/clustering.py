@@ -124,7 +124,6 @@ def _lloyd(points: FloatArray, centres: FloatArray) -> tuple[IntArray, float]:
         centres = sums / counts[:, None]
         if np.max(np.sum((centres - moved) ** 2, axis=1)) < CONVERGED:
             break
-    labels = np.argmin(_squared_distances(points, centres), axis=1)
     inertia = float(np.sum((points - centres[labels]) ** 2))
     return labels, inertia
 
