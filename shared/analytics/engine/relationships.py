@@ -1,8 +1,9 @@
 """Statistical relationships between series: correlation (Pearson and Spearman) and linear regression.
 
-p-values are two-sided, from Student's t with n - 2 (correlation) or n - p - 1 (regression) degrees of
-freedom, Spearman's through the same t approximation on the rank correlation. A perfect relationship
-has p-value 0; a t statistic of a coefficient estimated with no error at all is reported as +-inf.
+p-values are two-sided, from Student's t with n - 2 (correlation) or n - k - 1 (regression on k
+predictors) degrees of freedom, Spearman's through the same t approximation on the rank correlation.
+A perfect relationship has p-value 0; a t statistic of a coefficient estimated with no error at all is
+reported as +-inf.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class ResidualSummary:
 
 @dataclass(frozen=True)
 class Regression:
-    """y = intercept + sum(coefficients[j] * X[:, j]); the `*_errors`, t and p lists follow the same
-    order: the intercept first, then one entry per column of X."""
+    """y = intercept + sum(coefficients[j] * X[:, j]). `standard_errors`, `t_values` and `p_values` hold
+    the intercept's first, then one per column of X."""
 
     n: int
     intercept: float
