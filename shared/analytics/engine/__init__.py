@@ -1,1 +1,2 @@
-"""The analytics engine: pure numpy functions over arrays (forecasts, anomalies, relationships, clusters), used by the API and the benchmarks alike."""
+"""The analytics engine: pure numpy functions over arrays (forecasts, anomalies, relationships,
+clusters), used by the API and the benchmarks alike."""
