@@ -37,7 +37,7 @@ def test_a_pure_seasonal_series_is_forecast_as_its_season() -> None:
     np.testing.assert_allclose(answer.mean, np.resize(SEASON, 18), rtol=1e-9)
     assert answer.seasonal_strength == pytest.approx(1.0)
     assert np.max(answer.upper - answer.lower) < 1e-6
-    assert answer.trend.direction == "stable"
+    assert answer.trend is not None and answer.trend.direction == "stable"
 
 
 def test_a_seasonal_series_with_noise_keeps_its_phase() -> None:
@@ -56,8 +56,8 @@ def test_a_linear_trend_is_extended() -> None:
     answer = forecast(history, 6)
 
     np.testing.assert_allclose(answer.mean, 3.0 + 2.0 * np.arange(30, 36), rtol=1e-9)
-    assert answer.trend.direction == "increasing"
-    assert answer.trend.slope == pytest.approx(2.0)
+    assert answer.trend is not None and answer.trend.direction == "increasing"
+    assert answer.trend.slope_per_period == pytest.approx(2.0)
     assert answer.trend.strength == pytest.approx(1.0)
 
 
@@ -70,7 +70,7 @@ def test_a_noisy_falling_series_is_forecast_to_fall_inside_its_band() -> None:
     truth = 500 - 3.0 * np.arange(60, 65)
     assert np.all(np.diff(answer.mean) < 0)
     assert np.all((answer.lower <= truth) & (truth <= answer.upper))
-    assert answer.trend.direction == "decreasing"
+    assert answer.trend is not None and answer.trend.direction == "decreasing"
 
 
 def test_a_constant_series_gives_a_flat_forecast_and_a_tight_interval() -> None:
@@ -80,7 +80,7 @@ def test_a_constant_series_gives_a_flat_forecast_and_a_tight_interval() -> None:
     np.testing.assert_allclose(answer.mean, 7.5)
     assert np.max(answer.upper - answer.lower) < 1e-9
     assert answer.seasonal_strength is None
-    assert answer.trend.direction == "stable"
+    assert answer.trend is not None and answer.trend.direction == "stable"
 
 
 @pytest.mark.parametrize("points", [1, 2, 3, 5])

@@ -2,6 +2,6 @@
 M3 and M4 competitions' series (see tests/benchmarks/forecast.py)."""
 
 from analytics.engine.forecasting.accuracy import HoldoutAccuracy, holdout_accuracy
-from analytics.engine.forecasting.forecaster import SEASON_LENGTHS, Forecast, Trend, forecast
+from analytics.engine.forecasting.forecaster import SEASON_LENGTHS, Forecast, forecast
 
-__all__ = ["SEASON_LENGTHS", "Forecast", "HoldoutAccuracy", "Trend", "forecast", "holdout_accuracy"]
+__all__ = ["SEASON_LENGTHS", "Forecast", "HoldoutAccuracy", "forecast", "holdout_accuracy"]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from analytics.engine.forecasting.combination import combine
 from analytics.engine.forecasting.intervals import half_widths, path_errors, random_walk_half_widths
 from analytics.engine.forecasting.seasonality import decompose
-from analytics.engine.forecasting.smoothing import expanding_slopes
+from analytics.engine.trend import MIN_POINTS as MIN_TREND_POINTS
+from analytics.engine.trend import Trend, trend
 
 MIN_LEVEL, MAX_LEVEL = 0.5, 0.99
 # Work grows with history x horizon: older points barely move a smoothing model, and a longer horizon
@@ -25,24 +24,13 @@ SHORT_HISTORY = 12
 # The season length of each interval of a series, for callers that know the interval.
 SEASON_LENGTHS = {"hour": 24, "day": 7, "week": 52, "month": 12, "quarter": 4, "year": 1}
 
-Direction = Literal["increasing", "decreasing", "stable"]
-
-
-@dataclass(frozen=True)
-class Trend:
-    """The trend of the seasonally adjusted history: direction, least-squares slope per period and
-    strength (the share of its variance the straight line explains)."""
-
-    direction: Direction
-    slope: float
-    strength: float
-
 
 @dataclass(frozen=True)
 class Forecast:
     """`mean`, `lower` and `upper` (read-only arrays of the horizon's length) are the point forecast and
     the central prediction interval at `level`; `model` names what was combined; `seasonal_strength`
-    (0-1) is None when no seasonality was found at `season_length`."""
+    (0-1) is None when no seasonality was found at `season_length`; `trend` is that of the seasonally
+    adjusted history (analytics.engine.trend), None below its minimum of points."""
 
     mean: np.ndarray
     lower: np.ndarray
@@ -51,7 +39,7 @@ class Forecast:
     model: str
     season_length: int
     seasonal_strength: float | None
-    trend: Trend
+    trend: Trend | None
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -116,7 +104,7 @@ def forecast(
         model=" + ".join(combination.names),
         season_length=m,
         seasonal_strength=None if seasonality is None else seasonality.strength,
-        trend=trend_of(adjusted),
+        trend=trend_or_none(adjusted),
         warnings=warnings,
     )
 
@@ -144,25 +132,10 @@ def _naive(series: np.ndarray, horizon: int, level: float, m: int, warnings: lis
         model="naive",
         season_length=m,
         seasonal_strength=None,
-        trend=trend_of(series),
+        trend=trend_or_none(series),
         warnings=warnings,
     )
 
 
-def trend_of(adjusted: np.ndarray) -> Trend:
-    """Least-squares line through the (seasonally adjusted) history; `stable` unless the slope is at
-    least two standard errors from zero and the line explains at least a tenth of the variance."""
-    n = adjusted.size
-    if n < 3:
-        slope = float(adjusted[-1] - adjusted[0]) / max(n - 1, 1)
-        direction: Direction = "stable" if slope == 0 else ("increasing" if slope > 0 else "decreasing")
-        return Trend(direction=direction, slope=slope, strength=0.0 if slope == 0 else 1.0)
-    slope = float(expanding_slopes(adjusted)[-1])
-    t = np.arange(n, dtype=float)
-    residuals = adjusted - adjusted.mean() - slope * (t - t.mean())
-    total = float(np.sum((adjusted - adjusted.mean()) ** 2))
-    strength = 0.0 if total == 0 else float(np.clip(1 - np.sum(residuals**2) / total, 0.0, 1.0))
-    spread = math.sqrt(float(np.sum(residuals**2)) / (n - 2) / float(np.sum((t - t.mean()) ** 2)))
-    significant = abs(slope) > 2 * spread and strength >= 0.1
-    direction = "stable" if not significant else ("increasing" if slope > 0 else "decreasing")
-    return Trend(direction=direction, slope=slope, strength=strength)
+def trend_or_none(history: np.ndarray) -> Trend | None:
+    return trend(history) if history.size >= MIN_TREND_POINTS else None
