@@ -145,7 +145,10 @@ def _one_tail(past: FloatArray, current: float, level: float, top: FloatArray, k
     if current > level:
         # A tail that never varies (a flat or stepped history) makes any excess extremely unlikely.
         mean_excess = max(float(np.mean(top)) - level, 1e-9 * max(1.0, abs(level)))
-        beyond = (k + 1.0) / (m + 1.0) * math.exp(max(-(current - level) / mean_excess, _LOWEST_EXPONENT))
+        # The exponential tail's predictive probability given only k excesses (its rate's uncertainty
+        # integrated out): (1 + x / S)^-k, S their sum, which nears exp(-x / mean excess) as k grows.
+        tail_exponent = max(-k * math.log1p((current - level) / (k * mean_excess)), _LOWEST_EXPONENT)
+        beyond = (k + 1.0) / (m + 1.0) * math.exp(tail_exponent)
         probability = min(probability, beyond)
     return -math.log10(max(probability, _SMALLEST_PROBABILITY))
 
