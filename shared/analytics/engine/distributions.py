@@ -1,6 +1,6 @@
-"""Tail probabilities of the normal and Student t distributions, in numpy and the standard library only.
+"""Tail probabilities of the normal, Student t and F distributions, in numpy and the standard library only.
 
-The t tail goes through the regularized incomplete beta function I_x(a, b), evaluated by its continued
+The t and F tails go through the regularized incomplete beta function I_x(a, b), evaluated by its continued
 fraction (modified Lentz), on the side of x where the fraction converges quickly.
 """
 
@@ -74,3 +74,17 @@ def student_t_two_sided_p(t: float, degrees_of_freedom: float) -> float:
         return 0.0
     x = degrees_of_freedom / (degrees_of_freedom + t * t)
     return min(1.0, max(0.0, regularized_incomplete_beta(x, degrees_of_freedom / 2.0, 0.5)))
+
+
+def f_upper_tail(f: float, numerator_df: float, denominator_df: float) -> float:
+    """P(F >= f) for Fisher's F with the given degrees of freedom."""
+    if numerator_df <= 0 or denominator_df <= 0:
+        raise ValueError(
+            f"the F distribution needs positive degrees of freedom, got {numerator_df} and {denominator_df}"
+        )
+    if f <= 0:
+        return 1.0
+    if math.isinf(f):
+        return 0.0
+    x = denominator_df / (denominator_df + numerator_df * f)
+    return min(1.0, max(0.0, regularized_incomplete_beta(x, denominator_df / 2.0, numerator_df / 2.0)))
