@@ -50,6 +50,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("sync", "Data sync: pull from sibling services, follow, stop, status, statistics"),
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
     ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
+    ApiFunction("advanced", "Advanced analytics: predictions, forecasts, comparisons, calculations", 1024),
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -74,6 +75,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/analytics/{proxy+}", "insights", Access.READ),
+    Route("POST", "/api/v1/advanced/{proxy+}", "advanced", Access.WRITE),
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),

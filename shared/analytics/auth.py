@@ -23,6 +23,7 @@ class Action(StrEnum):
     REPORT = "report"  # generate and schedule reports; e-mail, reschedule and delete one's own (admins: any)
     ADMINISTER = "administer"  # operational views such as ingest rejections
     DASHBOARD = "dashboard"  # create dashboards; edit and delete one's own (admins: any)
+    ANALYZE = "analyze"  # advanced analytics: predictions, forecasts, comparisons, calculations
 
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
@@ -32,6 +33,7 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.REPORT: frozenset({Role.ANALYST, Role.ADMIN}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.DASHBOARD: frozenset({Role.ANALYST, Role.ADMIN}),
+    Action.ANALYZE: frozenset({Role.ANALYST, Role.ADMIN}),
 }
 
 
