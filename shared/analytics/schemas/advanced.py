@@ -216,7 +216,18 @@ class CalculationPeriod(RequestBody):
 
 
 class CorrelationRequest(CalculationPeriod):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "calculation": "correlation",
+                    "x": {"metric_name": "post_created"},
+                    "y": {"metric_name": "reach"},
+                }
+            ]
+        },
+    )
 
     calculation: Literal["correlation"]
     x: SeriesSelection
@@ -224,7 +235,18 @@ class CorrelationRequest(CalculationPeriod):
 
 
 class RegressionRequest(CalculationPeriod):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "calculation": "regression",
+                    "target": {"metric_name": "donation_received"},
+                    "predictors": [{"metric_name": "notification_opened"}, {"metric_name": "post_likes"}],
+                }
+            ]
+        },
+    )
 
     calculation: Literal["regression"]
     target: SeriesSelection
@@ -232,7 +254,18 @@ class RegressionRequest(CalculationPeriod):
 
 
 class AnomalyRequest(CalculationPeriod):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "calculation": "anomaly_detection",
+                    "series": {"metric_name": "notification_delivered"},
+                    "interval": "day",
+                }
+            ]
+        },
+    )
 
     calculation: Literal["anomaly_detection"]
     series: SeriesSelection
@@ -247,14 +280,40 @@ class AnomalyRequest(CalculationPeriod):
 
 
 class TrendRequest(CalculationPeriod):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "calculation": "trend",
+                    "series": {"metric_name": "beneficiaries_reached"},
+                    "interval": "week",
+                    "start_date": "2026-01-01",
+                }
+            ]
+        },
+    )
 
     calculation: Literal["trend"]
     series: SeriesSelection
 
 
 class ClusteringRequest(CalculationPeriod):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "calculation": "clustering",
+                    "group_by": "partner_id",
+                    "features": [
+                        {"metric_name": "donation_received", "agg": "count"},
+                        {"metric_name": "donation_received", "agg": "avg"},
+                    ],
+                }
+            ]
+        },
+    )
 
     calculation: Literal["clustering"]
     group_by: str = Field(
