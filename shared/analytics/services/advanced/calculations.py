@@ -37,14 +37,13 @@ from analytics.schemas.advanced import (
     TrendRequest,
 )
 from analytics.schemas.statistics import Aggregate, Fill
-from analytics.services.advanced.series import ADDITIVE
+from analytics.services.advanced.series import ADDITIVE, period_or_last_days, selection_query
 from analytics.services.statistics import statistics, time_series
 from analytics.statistics import (
     GROUP_OF_INTERVAL,
     MAX_BUCKETS,
     Interval,
     StatisticsQuery,
-    period_in_zone,
     zone_of,
 )
 
@@ -72,27 +71,14 @@ def calculate(uow: UnitOfWork, request: CalculationRequest, now: dt.datetime) ->
 
 
 def _period(request: CalculationPeriod, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The request's period, by default the DEFAULT_DAYS whole days before today."""
-    if request.start_date is None and request.end_date is None:
-        yesterday = now.astimezone(zone_of(request.tz)).date() - dt.timedelta(days=1)
-        return period_in_zone(yesterday - dt.timedelta(days=DEFAULT_DAYS - 1), yesterday, request.tz)
-    return period_in_zone(request.start_date, request.end_date, request.tz)
+    return period_or_last_days(request.start_date, request.end_date, request.tz, now, DEFAULT_DAYS)
 
 
 def _query(
     selection: SeriesSelection, request: CalculationPeriod, now: dt.datetime, group_by: str
 ) -> StatisticsQuery:
     start, end = _period(request, now)
-    return StatisticsQuery(
-        start=start,
-        end=end,
-        service_name=selection.service_name,
-        metric_type=selection.metric_type,
-        metric_name=selection.metric_name,
-        dimensions=tuple(sorted(selection.dimensions.items())),
-        group_by=(group_by,),
-        tz=request.tz,
-    )
+    return selection_query(selection, start, end, request.tz, (group_by,))
 
 
 def _aligned(

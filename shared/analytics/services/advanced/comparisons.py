@@ -24,9 +24,9 @@ from analytics.schemas.advanced import (
     SeriesSelection,
 )
 from analytics.schemas.statistics import Aggregate
-from analytics.services.advanced.series import ADDITIVE
+from analytics.services.advanced.series import ADDITIVE, period_or_last_days, selection_query
 from analytics.services.statistics import statistics
-from analytics.statistics import StatisticsQuery, period_in_zone, zone_of
+from analytics.statistics import StatisticsQuery, zone_of
 
 DEFAULT_DAYS = 30
 MAX_GROUPS = 50
@@ -41,16 +41,8 @@ class Group:
 
 
 def compare(uow: UnitOfWork, request: ComparisonRequest, now: dt.datetime) -> ComparisonAnswer:
-    start, end = _period(request, now)
-    base = StatisticsQuery(
-        start=start,
-        end=end,
-        service_name=request.service_name,
-        metric_type=request.metric_type,
-        metric_name=request.metric_name,
-        dimensions=tuple(sorted(request.dimensions.items())),
-        tz=request.tz,
-    )
+    start, end = period_or_last_days(request.start_date, request.end_date, request.tz, now, DEFAULT_DAYS)
+    base = selection_query(request, start, end, request.tz)
     groups = _groups(uow, request, base)
     values = [_value(uow, group.query, request.agg) for group in groups]
     known = [value for value in values if value is not None]
@@ -90,14 +82,6 @@ def compare(uow: UnitOfWork, request: ComparisonRequest, now: dt.datetime) -> Co
         insights=[],
     )
     return answer.model_copy(update={"insights": insights(answer, request.agg)})
-
-
-def _period(request: ComparisonRequest, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The request's period, by default the DEFAULT_DAYS whole days before today."""
-    if request.start_date is None and request.end_date is None:
-        yesterday = now.astimezone(zone_of(request.tz)).date() - dt.timedelta(days=1)
-        return period_in_zone(yesterday - dt.timedelta(days=DEFAULT_DAYS - 1), yesterday, request.tz)
-    return period_in_zone(request.start_date, request.end_date, request.tz)
 
 
 def _groups(uow: UnitOfWork, request: ComparisonRequest, base: StatisticsQuery) -> list[Group]:

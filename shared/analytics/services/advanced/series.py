@@ -63,6 +63,37 @@ def whole_periods(
     return period_in_zone(periods_before(current, period, count), current - dt.timedelta(days=1), tz)
 
 
+def selection_query(
+    selection: SeriesSelection, start: dt.datetime, end: dt.datetime, tz: str, group_by: tuple[str, ...] = ()
+) -> StatisticsQuery:
+    """The statistics question of the selection's metrics in [start, end)."""
+    return StatisticsQuery(
+        start=start,
+        end=end,
+        service_name=selection.service_name,
+        metric_type=selection.metric_type,
+        metric_name=selection.metric_name,
+        dimensions=tuple(sorted(selection.dimensions.items())),
+        group_by=group_by,
+        tz=tz,
+    )
+
+
+def period_or_last_days(
+    start: dt.date | dt.datetime | None,
+    end: dt.date | dt.datetime | None,
+    tz: str,
+    now: dt.datetime,
+    days: int,
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) in UTC as given (analytics.statistics.period_in_zone), or else the `days` whole local
+    days before today."""
+    if start is None and end is None:
+        yesterday = now.astimezone(zone_of(tz)).date() - dt.timedelta(days=1)
+        return period_in_zone(yesterday - dt.timedelta(days=days - 1), yesterday, tz)
+    return period_in_zone(start, end, tz)
+
+
 def read_series(
     uow: UnitOfWork, selection: SeriesSelection, period: CalendarPeriod, start: dt.datetime, end: dt.datetime
 ) -> PeriodSeries:
@@ -70,16 +101,7 @@ def read_series(
     period is zero for sums and counts, else the value interpolated between its neighbours (or the last
     value, at the end). InvalidRequest when no metric matches."""
     interval = INTERVAL_OF.get(period, Interval.MONTH)
-    query = StatisticsQuery(
-        start=start,
-        end=end,
-        service_name=selection.service_name,
-        metric_type=selection.metric_type,
-        metric_name=selection.metric_name,
-        dimensions=tuple(sorted(selection.dimensions.items())),
-        group_by=(GROUP_OF_INTERVAL[interval],),
-        tz=selection.tz,
-    )
+    query = selection_query(selection, start, end, selection.tz, (GROUP_OF_INTERVAL[interval],))
     if period in MONTHS_IN:
         starts, raw = _in_longer_periods(uow, query, selection.agg, MONTHS_IN[period])
     else:
