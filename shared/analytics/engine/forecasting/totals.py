@@ -21,7 +21,7 @@ constant history's total is its value times the horizon, with no spread.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -192,14 +192,17 @@ def total_outlook(
     horizon: int,
     *,
     season_length: int | None = None,
-    levels: Sequence[float] = (0.9,),
+    levels: Iterable[float] = (0.9,),
 ) -> TotalOutlook:
     """Forecast the total of the `horizon` values after `values` (equally spaced, oldest first), with a
     central interval at each of `levels`. `season_length` as for `forecast`. Only the last MAX_HISTORY
     points are used."""
     series = validate_history(values, horizon)[-MAX_HISTORY:]
-    if isinstance(levels, str | bytes) or not isinstance(levels, Sequence) or len(levels) == 0:
+    if isinstance(levels, str | bytes) or not isinstance(levels, Iterable):
         raise ValueError(f"levels must be a non-empty sequence of levels, got {levels!r}")
+    levels = tuple(float(level) if isinstance(level, np.floating) else level for level in levels)
+    if not levels:
+        raise ValueError("levels must be a non-empty sequence of levels, got none")
     for level in levels:
         check_level(level)
     m = check_season_length(season_length)
