@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analytics.engine.forecasting.combination import combine
+from analytics.engine.forecasting.combination import Combination, combine
 from analytics.engine.forecasting.intervals import half_widths, path_errors, random_walk_half_widths
-from analytics.engine.forecasting.seasonality import decompose
+from analytics.engine.forecasting.seasonality import Seasonality, decompose
 from analytics.engine.trend import MIN_POINTS as MIN_TREND_POINTS
 from analytics.engine.trend import Trend, trend
 
@@ -48,6 +48,12 @@ class Forecast:
 
 
 def validate(values: np.ndarray | list[float], horizon: int, level: float) -> np.ndarray:
+    series = validate_history(values, horizon)
+    check_level(level)
+    return series
+
+
+def validate_history(values: np.ndarray | list[float], horizon: int) -> np.ndarray:
     series = np.asarray(values, dtype=float)
     if series.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {series.shape}")
@@ -61,9 +67,50 @@ def validate(values: np.ndarray | list[float], horizon: int, level: float) -> np
         or not 1 <= horizon <= MAX_HORIZON
     ):
         raise ValueError(f"horizon must be an integer from 1 to {MAX_HORIZON}, got {horizon!r}")
+    return series
+
+
+def check_level(level: float) -> None:
     if not (isinstance(level, int | float) and MIN_LEVEL <= level <= MAX_LEVEL):
         raise ValueError(f"level must be between {MIN_LEVEL} and {MAX_LEVEL}, got {level!r}")
-    return series
+
+
+def check_season_length(season_length: int | None) -> int:
+    """The season length asked for, 1 (no season) when None."""
+    if season_length is not None and (
+        isinstance(season_length, bool)
+        or not isinstance(season_length, int | np.integer)
+        or season_length < 1
+    ):
+        raise ValueError(f"season_length must be a positive integer, got {season_length!r}")
+    return int(season_length or 1)
+
+
+def history_warnings(points: int, season_length: int) -> list[str]:
+    warnings = []
+    if points < SHORT_HISTORY:
+        warnings.append(f"short history ({points} points): the forecast is rough and its interval wide")
+    if points >= MIN_MODEL_POINTS and season_length > 1 and points < 3 * season_length:
+        warnings.append(f"seasonality not tested: it needs three seasons ({3 * season_length} points)")
+    return warnings
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The combination fitted to a history of at least MIN_MODEL_POINTS: its paths from every origin
+    (the last row is the forecast) and their errors where the history knows the answer."""
+
+    combination: Combination
+    seasonality: Seasonality | None
+    errors: np.ndarray
+
+
+def fit(series: np.ndarray, horizon: int, season_length: int) -> Fit:
+    seasonality = decompose(series, season_length)
+    combination = combine(series, horizon, season_length, seasonality)
+    first_origin = max(season_length, 3) if seasonality is not None else 3
+    errors = path_errors(series, combination.paths, first_origin)
+    return Fit(combination=combination, seasonality=seasonality, errors=errors)
 
 
 def forecast(
@@ -74,27 +121,14 @@ def forecast(
     daily, 12 for monthly, ...); the seasonality is tested and used only when the history shows it.
     Only the last MAX_HISTORY points are used."""
     series = validate(values, horizon, level)[-MAX_HISTORY:]
-    if season_length is not None and (
-        isinstance(season_length, bool)
-        or not isinstance(season_length, int | np.integer)
-        or season_length < 1
-    ):
-        raise ValueError(f"season_length must be a positive integer, got {season_length!r}")
-    m = int(season_length or 1)
-    n = series.size
-    warnings: list[str] = []
-    if n < SHORT_HISTORY:
-        warnings.append(f"short history ({n} points): the forecast is rough and its interval wide")
-    if n < MIN_MODEL_POINTS:
+    m = check_season_length(season_length)
+    warnings = history_warnings(series.size, m)
+    if series.size < MIN_MODEL_POINTS:
         return _naive(series, horizon, level, m, warnings)
-    seasonality = decompose(series, m)
-    if m > 1 and n < 3 * m:
-        warnings.append(f"seasonality not tested: it needs three seasons ({3 * m} points)")
-    combination = combine(series, horizon, m, seasonality)
+    fitted = fit(series, horizon, m)
+    combination, seasonality = fitted.combination, fitted.seasonality
     mean = combination.paths[-1]
-    first_origin = max(m, 3) if seasonality is not None else 3
-    errors = path_errors(series, combination.paths, first_origin)
-    widths = half_widths(errors, level, _step_scale(series), combination.parameters)
+    widths = half_widths(fitted.errors, level, step_scale(series), combination.parameters)
     adjusted = series if seasonality is None else seasonality.adjust(series)
     return Forecast(
         mean=mean,
@@ -109,7 +143,7 @@ def forecast(
     )
 
 
-def _step_scale(series: np.ndarray) -> float:
+def step_scale(series: np.ndarray) -> float:
     """A one-step spread when no error of the model is known: the root mean square change (the spread
     of a random walk's steps), else a tenth of the level (a single point), else zero (a single zero)."""
     if series.size > 1:
@@ -123,7 +157,7 @@ def _naive(series: np.ndarray, horizon: int, level: float, m: int, warnings: lis
     """A handful of points: the last value, with a random-walk band from the changes seen, widened for
     how little was seen (Student's t with as many degrees of freedom as changes)."""
     mean = np.full(horizon, series[-1])
-    widths = random_walk_half_widths(level, _step_scale(series), series.size - 1, horizon)
+    widths = random_walk_half_widths(level, step_scale(series), series.size - 1, horizon)
     return Forecast(
         mean=mean,
         lower=mean - widths,

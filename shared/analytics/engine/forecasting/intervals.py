@@ -18,7 +18,7 @@ import numpy as np
 SCALE_UNCERTAINTY = 0.4
 MAX_OPTIMISM = 2.0
 # Fewer errors than this at a step and its spread is extrapolated from the steps before it.
-_MIN_ERRORS_PER_STEP = 5
+MIN_ERRORS_PER_STEP = 5
 
 
 def _normal_grid(points: int) -> np.ndarray:
@@ -46,7 +46,7 @@ def step_spreads(errors: np.ndarray) -> np.ndarray | None:
     counts = known.sum(axis=0)
     squares = np.where(known, errors, 0.0) ** 2
     spreads = np.sqrt(squares.sum(axis=0) / np.maximum(counts, 1))
-    enough = np.flatnonzero(counts >= _MIN_ERRORS_PER_STEP)
+    enough = np.flatnonzero(counts >= MIN_ERRORS_PER_STEP)
     steps = np.arange(1, horizon + 1)
     if enough.size == 0:
         return None
@@ -90,7 +90,7 @@ def mixture_quantile(scaled: np.ndarray | None, level: float) -> float:
     normal when too few are known) and V, the ratio of the future's error scale to the past's, is
     log-normal: an uncertain scale fattens the tails and thins the centre, as errors beyond the
     history do."""
-    ratios = np.exp(SCALE_UNCERTAINTY * _NORMAL_GRID)
+    ratios = scale_ratios(SCALE_UNCERTAINTY)
     erf = np.vectorize(math.erf)
 
     def covered(width: float) -> float:
@@ -105,6 +105,11 @@ def mixture_quantile(scaled: np.ndarray | None, level: float) -> float:
         middle = (low + high) / 2
         low, high = (middle, high) if covered(middle) < level else (low, middle)
     return high
+
+
+def scale_ratios(spread: float) -> np.ndarray:
+    """Equally likely values of a log-normal ratio of error scales whose logarithm has sd `spread`."""
+    return np.exp(spread * _NORMAL_GRID)
 
 
 def _normal_quantile(level: float) -> float:
