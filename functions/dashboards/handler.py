@@ -152,7 +152,7 @@ def default_dashboard(dashboard_type: Annotated[DashboardType, Path()]) -> Dashb
     description="Computed, not saved: donations (total, count and change against the previous period of "
     "the same length), new and active partners, active and completed projects, beneficiaries reached, "
     "social engagement and its rate, notifications sent and their delivery rate, and the active goals "
-    "behind the elapsed share of their days (goals at risk). Dates are whole local days of `tz`; default "
+    "whose kept outlook is at risk or off track (goals at risk). Dates are whole local days of `tz`; default "
     "the last 30 days. The metric names read are listed under the domain insights in the README.",
     tags=TAGS,
 )

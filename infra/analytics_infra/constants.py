@@ -48,6 +48,8 @@ DOCS_HANDLER = "docs.handler.lambda_handler"
 # The API functions (routes.py) that get reports' and jobs' resources on top of the database.
 REPORTS_API_FUNCTION = "reports"
 JOBS_API_FUNCTION = "jobs"
+# The goals API computes progress and sends alerts (events on the bus, e-mail), as the scheduler does.
+GOALS_API_FUNCTION = "goals"
 # API functions that never touch the database get neither its address nor its credentials.
 FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION})
 

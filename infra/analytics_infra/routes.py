@@ -51,6 +51,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("simple", "Simple API (spec/004) at the root: metrics, events, dashboard, health"),
     ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
     ApiFunction("advanced", "Advanced analytics: predictions, forecasts, comparisons, calculations", 1024),
+    ApiFunction("goals", "KPI goals: CRUD, progress from the metrics, forecasts, alerts", 1024),
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -72,6 +73,7 @@ ROUTES: tuple[Route, ...] = (
     *_group("/api/v1/jobs", "jobs"),
     *_group("/api/v1/sync", "sync"),
     *_group("/api/v1/dashboards", "dashboards", reads=Access.OPTIONAL),
+    *_group("/api/v1/goals", "goals"),
     Route("GET", "/api/v1/ingest/{proxy+}", "ingest_api", Access.PRIVATE),
     Route("GET", "/api/v1/charts/{proxy+}", "charts", Access.READ),
     Route("GET", "/api/v1/analytics/{proxy+}", "insights", Access.READ),

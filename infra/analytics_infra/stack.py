@@ -9,7 +9,12 @@ from constructs import Construct
 
 from analytics_infra.api import Api
 from analytics_infra.config import StackConfig
-from analytics_infra.constants import JOB_RULE_PREFIX, JOBS_API_FUNCTION, REPORTS_API_FUNCTION
+from analytics_infra.constants import (
+    GOALS_API_FUNCTION,
+    JOB_RULE_PREFIX,
+    JOBS_API_FUNCTION,
+    REPORTS_API_FUNCTION,
+)
 from analytics_infra.database import Database
 from analytics_infra.function import FunctionPlatform
 from analytics_infra.ingest import IngestConsumer
@@ -75,6 +80,7 @@ class AnalyticsStack(Stack):
         )
         self._wire_reports_and_jobs()
         self._wire_pull_sync()
+        self._wire_goals()
         self.monitoring = Monitoring(
             self, "Monitoring", ingest_dlq=self.messaging.ingest_dlq, reports_dlq=self.reports.dlq
         )
@@ -124,6 +130,14 @@ class AnalyticsStack(Stack):
         jobs_api = self.api.functions[JOBS_API_FUNCTION]
         self.schedules.allow_managing_jobs(jobs_api)
         self.schedules.grant_trigger(jobs_api)
+
+    def _wire_goals(self) -> None:
+        """Goal alerts: the scheduler's daily goal_update and the goals API (update-progress, reads of
+        stale progress) publish them on the bus and e-mail them, with a link to the API."""
+        for function in (self.schedules.scheduler, self.api.functions[GOALS_API_FUNCTION]):
+            self.messaging.event_bus.grant_put_events_to(function.role)
+            self.mail.allow_sending(function)
+            function.function.add_environment("PUBLIC_API_URL", self.api.http_api.api_endpoint)
 
     def _wire_pull_sync(self) -> None:
         """The scheduler runs syncs (the hourly round and those the API records) with the token; the

@@ -24,6 +24,7 @@ class Action(StrEnum):
     ADMINISTER = "administer"  # operational views such as ingest rejections
     DASHBOARD = "dashboard"  # create dashboards; edit and delete one's own (admins: any)
     ANALYZE = "analyze"  # advanced analytics: predictions, forecasts, comparisons, calculations
+    GOAL = "goal"  # create goals; change, delete and update the progress of one's own (admins: any)
 
 
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
@@ -34,6 +35,7 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.DASHBOARD: frozenset({Role.ANALYST, Role.ADMIN}),
     Action.ANALYZE: frozenset({Role.ANALYST, Role.ADMIN}),
+    Action.GOAL: frozenset({Role.ANALYST, Role.ADMIN}),
 }
 
 

@@ -93,6 +93,32 @@ class GoalStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class GoalAggregation(StrEnum):
+    """How a goal's metrics over its days become its value: `latest` for snapshots (active_partners)."""
+
+    SUM = "sum"
+    COUNT = "count"
+    AVG = "avg"
+    MAX = "max"
+    MIN = "min"
+    LATEST = "latest"
+
+
+class GoalDirection(StrEnum):
+    AT_LEAST = "at_least"  # a target to reach (donations)
+    AT_MOST = "at_most"  # a ceiling to stay under (a cost)
+
+
+class GoalOutlook(StrEnum):
+    """Where a goal stands: by its chance of reaching the target while it runs, then by its result."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    ACHIEVED = "achieved"
+    FAILED = "failed"
+
+
 class JobType(StrEnum):
     DATA_SYNC = "data_sync"
     REPORT_GENERATION = "report_generation"

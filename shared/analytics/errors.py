@@ -65,10 +65,6 @@ class ReportFailed(DomainError):
     """A report could not be rendered; the message says why (recorded on the report and its job run)."""
 
 
-class NotAvailableYet(DomainError):
-    """A task whose domain this version of the service does not have yet."""
-
-
 class Unavailable(DomainError):
     """A dependency (database, AWS) is unreachable for now: 503, the caller may retry."""
 
@@ -85,7 +81,6 @@ HTTP_STATUS: dict[type[DomainError], HTTPStatus] = {
     InvalidDashboardConfig: HTTPStatus.UNPROCESSABLE_ENTITY,
     RefusedByDatabase: HTTPStatus.UNPROCESSABLE_ENTITY,
     ReportFailed: HTTPStatus.INTERNAL_SERVER_ERROR,
-    NotAvailableYet: HTTPStatus.NOT_IMPLEMENTED,
     Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from analytics.enums import JobStatus, RunTrigger
@@ -101,3 +102,18 @@ class JobLauncher(Protocol):
     """Starts a run of a job now, without waiting for it (the scheduler function, invoked asynchronously)."""
 
     def launch(self, job_id: uuid.UUID, run_id: uuid.UUID) -> None: ...
+
+
+class GoalEvents(Protocol):
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        """Puts one event (GoalThresholdReached, GoalAtRisk, GoalAchieved, GoalFailed) on the bus."""
+        ...
+
+
+@dataclass(frozen=True)
+class GoalAlerting:
+    """Where goal alerts go: events on the bus, e-mails through SES from `sender`."""
+
+    events: GoalEvents
+    mailer: Mailer
+    sender: str

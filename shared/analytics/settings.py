@@ -122,6 +122,12 @@ class Settings(BaseSettings):
     REPORTS_EMAIL_SENDER: str = Field(
         "reports@example.org", description="The From address of report e-mails; verified in SES"
     )
+    GOAL_PROGRESS_MAX_AGE_SECONDS: int = Field(
+        300, ge=0, description="A goal's stored progress older than this is computed again when read"
+    )
+    PUBLIC_API_URL: str | None = Field(
+        None, description="The API's public base URL, for links in e-mails (e.g. https://api.example.org)"
+    )
     JOB_RULE_PREFIX: str = Field(
         "analytics-job-", max_length=27, description="Name prefix of the EventBridge rules of scheduled jobs"
     )

@@ -9,7 +9,7 @@ from analytics.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from analytics.enums import SiblingService
-    from analytics.report_ports import JobLauncher, JobRules, Mailer, ReportFiles, ReportQueue
+    from analytics.report_ports import GoalAlerting, JobLauncher, JobRules, Mailer, ReportFiles, ReportQueue
     from analytics.services.health import Health
     from analytics.simple_ports import SimpleUnitOfWork
     from analytics.sync.ports import ExportPageSource, SyncLauncher
@@ -63,6 +63,15 @@ def mailer() -> Mailer:
     from analytics.aws.mailer import SesMailer
 
     return SesMailer()
+
+
+def goal_alerting() -> GoalAlerting:
+    from analytics.aws.goal_events import EventBridgeGoalEvents
+    from analytics.report_ports import GoalAlerting
+    from analytics.settings import get_settings
+
+    events = EventBridgeGoalEvents(_setting("EVENT_BUS_NAME"))
+    return GoalAlerting(events=events, mailer=mailer(), sender=get_settings().REPORTS_EMAIL_SENDER)
 
 
 def job_rules() -> JobRules:

@@ -8,7 +8,7 @@ import pytest
 from aws_cdk import App
 
 from analytics_infra.config import StackConfig
-from analytics_infra.constants import REPORTS_API_FUNCTION
+from analytics_infra.constants import GOALS_API_FUNCTION, REPORTS_API_FUNCTION
 from tests.infra.conftest import Synth, actions_of, resources_of, role_of
 
 
@@ -31,9 +31,10 @@ def identity_arn(name: str) -> dict[str, Any]:
 
 
 def senders(synth: Synth) -> dict[str, dict[str, Any]]:
-    """The functions that send report e-mail, by name."""
+    """The functions that send report and goal e-mail, by name."""
     return {
         "reports": synth.function(synth.stack.api.functions[REPORTS_API_FUNCTION].function),
+        "goals": synth.function(synth.stack.api.functions[GOALS_API_FUNCTION].function),
         "scheduler": synth.function(synth.stack.schedules.scheduler.function),
     }
 

@@ -10,7 +10,13 @@ import pytest
 from aws_cdk import App, Stack, aws_ec2, aws_lambda
 
 from analytics_infra.config import StackConfig
-from analytics_infra.constants import HANDLER, JOB_RULE_PREFIX, JOBS_API_FUNCTION, REPORTS_API_FUNCTION
+from analytics_infra.constants import (
+    GOALS_API_FUNCTION,
+    HANDLER,
+    JOB_RULE_PREFIX,
+    JOBS_API_FUNCTION,
+    REPORTS_API_FUNCTION,
+)
 from analytics_infra.database import Database
 from analytics_infra.function import FunctionPlatform
 from analytics_infra.pull_sync import SYNC_API_FUNCTION
@@ -204,7 +210,20 @@ def test_no_other_function_may_touch_eventbridge_rules(default_synth: Synth) -> 
     }
     roles = {role_of(f["Properties"]) for f in default_synth.resources("AWS::Lambda::Function").values()}
     for role in roles - managers:
-        assert not {a for a in default_synth.role_actions(role) if a.startswith("events:")}, role
+        rule_actions = {a for a in default_synth.role_actions(role) if a.startswith("events:")} - {
+            "events:PutEvents"
+        }
+        assert not rule_actions, role
+
+
+def test_only_the_goal_alert_senders_put_events_on_the_bus(default_synth: Synth) -> None:
+    publishers = {
+        role_of(api_function(default_synth, GOALS_API_FUNCTION)),
+        role_of(scheduler_function(default_synth)[1]),
+    }
+    roles = {role_of(f["Properties"]) for f in default_synth.resources("AWS::Lambda::Function").values()}
+    allowed = {role for role in roles if "events:PutEvents" in default_synth.role_actions(role)}
+    assert allowed == publishers
 
 
 def test_the_scheduler_has_minutes_and_the_database(default_synth: Synth) -> None:

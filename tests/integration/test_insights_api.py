@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analytics import goal_progress
 from analytics.db.engine import get_session_factory
 from analytics.db.maintenance import roll_up_dimensions
 from analytics.db.models import Goal
@@ -340,8 +341,16 @@ def test_notification_statistics_delivery_and_channels(invoke: Invoke) -> None:
 
 
 def add_goal(
-    name: str, start: dt.date, end: dt.date, target: float, current: float, status: GoalStatus
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    target: float,
+    current: float,
+    status: GoalStatus,
+    probability: float | None = None,
 ) -> None:
+    """A goal as the goals' computation keeps it (analytics.goal_progress): its chance and outlook."""
+    outlook = None if probability is None else goal_progress.outlook_of(probability)
     with get_session_factory()() as session, session.begin():
         session.add(
             Goal(
@@ -353,6 +362,8 @@ def add_goal(
                 start_date=start,
                 end_date=end,
                 status=status,
+                probability=probability,
+                outlook=outlook,
             )
         )
 
@@ -360,11 +371,9 @@ def add_goal(
 @pytest.mark.usefixtures("known")
 def test_executive_summary_of_march() -> None:
     active = GoalStatus.ACTIVE
-    add_goal("Q1 donations", dt.date(2025, 1, 1), dt.date(2025, 3, 31), 10_000, 5_000, active)  # 50% of 100%
-    add_goal(
-        "Spring beneficiaries", dt.date(2025, 3, 1), dt.date(2025, 4, 30), 1_000, 200, active
-    )  # 20% of 31/61
-    add_goal("Spring partners", dt.date(2025, 3, 1), dt.date(2025, 5, 30), 100, 60, active)  # 60% of 31/91
+    add_goal("Q1 donations", dt.date(2025, 1, 1), dt.date(2025, 3, 31), 10_000, 5_000, active, 0.02)
+    add_goal("Spring beneficiaries", dt.date(2025, 3, 1), dt.date(2025, 4, 30), 1_000, 200, active, 0.4)
+    add_goal("Spring partners", dt.date(2025, 3, 1), dt.date(2025, 5, 30), 100, 60, active, 0.85)
     add_goal("Cancelled", dt.date(2025, 1, 1), dt.date(2025, 3, 31), 100, 0, GoalStatus.CANCELLED)
     add_goal("April", dt.date(2025, 4, 1), dt.date(2025, 4, 30), 100, 0, active)  # after the period
 
@@ -391,6 +400,10 @@ def test_executive_summary_of_march() -> None:
         ("Spring beneficiaries", 20.0),
     ]
     assert [g.elapsed_percent for g in summary.goals_at_risk] == pytest.approx([100.0, 50.8197], abs=1e-4)
+    assert [(g.probability, g.status) for g in summary.goals_at_risk] == [
+        (0.02, "off_track"),
+        (0.4, "at_risk"),
+    ]
 
 
 def test_executive_summary_with_nothing_sent() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from analytics.enums import GoalStatus, MetricType
 from analytics.errors import InvalidRequest
+from analytics.goal_progress import outlook_of
 from analytics.schemas.report_content import GoalProgress
 from analytics.services.insights import InsightPeriod
 from analytics.services.insights.executive import elapsed_share, goals_at_risk
@@ -21,8 +22,11 @@ def goal(
     target: float = 100.0,
     days: tuple[dt.date, dt.date] = TEN_DAYS,
     status: GoalStatus = GoalStatus.ACTIVE,
+    probability: float | None = None,
 ) -> GoalProgress:
     return GoalProgress(
+        probability=probability,
+        outlook=None if probability is None else outlook_of(probability),
         name=name,
         metric_type=MetricType.DONATION,
         target_value=target,
@@ -49,26 +53,29 @@ def test_elapsed_share_counts_whole_days_up_to_and_including_as_of(as_of: dt.dat
     assert elapsed_share(goal(), as_of) == pytest.approx(share)
 
 
-def test_a_goal_is_at_risk_when_its_progress_is_behind_its_elapsed_days() -> None:
+def test_a_goal_is_at_risk_when_its_chance_of_reaching_the_target_is_below_on_track() -> None:
     goals = [
-        goal("Behind", current=40),  # 40% after 50% of its days
-        goal("On track", current=50),  # exactly on track: not at risk
-        goal("Far behind", current=10),
-        goal("Cancelled", current=0, status=GoalStatus.CANCELLED),
-        goal("Achieved", current=20, status=GoalStatus.ACHIEVED),
+        goal("Likely", current=40, probability=0.8),
+        goal("Doubtful", current=40, probability=0.5),
+        goal("Unlikely", current=10, probability=0.1),
+        goal("Never computed", current=0),
+        goal("Cancelled", current=0, status=GoalStatus.CANCELLED, probability=0.0),
+        goal("Achieved", current=20, status=GoalStatus.ACHIEVED, probability=0.1),
     ]
 
     at_risk = goals_at_risk(goals, dt.date(2025, 3, 5))
 
-    assert [(g.name, g.progress_percent, g.elapsed_percent) for g in at_risk] == [
-        ("Far behind", 10.0, 50.0),
-        ("Behind", 40.0, 50.0),
+    assert [(g.name, g.status, g.probability, g.progress_percent) for g in at_risk] == [
+        ("Unlikely", "off_track", 0.1, 10.0),
+        ("Doubtful", "at_risk", 0.5, 40.0),
     ]
+    assert [g.elapsed_percent for g in at_risk] == [50.0, 50.0]
 
 
 def test_a_goal_without_a_positive_target_uses_its_stored_percentage() -> None:
-    assert [g.progress_percent for g in goals_at_risk([goal(target=0.0)], dt.date(2025, 3, 10))] == [55.0]
-    assert goals_at_risk([goal(current=0)], dt.date(2025, 2, 28)) == []  # not started yet
+    assert [g.progress_percent for g in goals_at_risk([goal(target=0.0, probability=0.2)], TEN_DAYS[1])] == [
+        55.0
+    ]
 
 
 def test_the_period_of_dates_is_whole_local_days_and_the_previous_one_as_long() -> None:

@@ -30,6 +30,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from analytics.enums import (
     DashboardType,
+    GoalAggregation,
+    GoalDirection,
+    GoalOutlook,
     GoalStatus,
     JobStatus,
     JobType,
@@ -60,6 +63,13 @@ class Base(DeclarativeBase):
 def pg_enum(enum: type[StrEnum], name: str) -> SAEnum:
     """A PostgreSQL enum storing the members' values (not their Python names)."""
     return SAEnum(enum, name=name, values_callable=lambda members: [m.value for m in members])
+
+
+def text_enum(enum: type[StrEnum], length: int) -> SAEnum:
+    """An enum kept as text of its members' values (no PostgreSQL type to alter when one is added)."""
+    return SAEnum(
+        enum, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members]
+    )
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:
@@ -357,8 +367,27 @@ class Goal(Base):
     created_by: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at()
+    # What it measures (migration 0017): no service, name or dimension filter means tracked by hand.
+    service_name: Mapped[ServiceName | None] = mapped_column(pg_enum(ServiceName, "service_name_enum"))
+    metric_name: Mapped[str | None] = mapped_column(String(255))
+    dimensions: Mapped[dict[str, str]] = mapped_column(JSONB, server_default=text("'{}'"))
+    aggregation: Mapped[GoalAggregation] = mapped_column(text_enum(GoalAggregation, 10), server_default="sum")
+    direction: Mapped[GoalDirection] = mapped_column(text_enum(GoalDirection, 10), server_default="at_least")
+    tz: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    alert_recipients: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'"))
+    alerts_sent: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
+    manual_values: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'"))
+    # Its progress as last computed: the forecast's 90% interval, the chance of reaching the target.
+    forecast_lower: Mapped[float | None] = mapped_column(Double)
+    forecast_upper: Mapped[float | None] = mapped_column(Double)
+    probability: Mapped[float | None] = mapped_column(Double)
+    outlook: Mapped[GoalOutlook | None] = mapped_column(text_enum(GoalOutlook, 20))
+    progress_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_goals_metric_type_status", "metric_type", "status"),)
+    __table_args__ = (
+        Index("ix_goals_metric_type_status", "metric_type", "status"),
+        Index("ix_goals_created_by_status", "created_by", "status"),
+    )
 
 
 class ScheduledJob(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from analytics.db.dashboard_store import SqlDashboardStore
 from analytics.db.engine import get_session_factory
 from analytics.db.event_store import SqlEventStore
-from analytics.db.goal_reader import SqlGoalReader
+from analytics.db.goal_store import SqlGoalStore
 from analytics.db.job_store import SqlJobStore
 from analytics.db.metric_store import SqlMetricStore
 from analytics.db.rejection_store import SqlRejectionStore
@@ -61,7 +61,7 @@ class SqlUnitOfWork:
         self.events = SqlEventStore(self._session)
         self.rejections = SqlRejectionStore(self._session)
         self.statistics = SqlStatisticsReader(self._session)
-        self.goals = SqlGoalReader(self._session)
+        self.goals = SqlGoalStore(self._session)
         self.reports = SqlReportStore(self._session)
         self.jobs = SqlJobStore(self._session)
         self.syncs = SqlSyncStore(self._session)

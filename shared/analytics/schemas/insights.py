@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from analytics.enums import MetricType
+from analytics.enums import GoalOutlook, MetricType
 from analytics.statistics import Interval
 
 RATE = "In percent; null when its denominator is 0"
@@ -245,6 +245,8 @@ class GoalAtRisk(BaseModel):
     end_date: dt.date
     progress_percent: float = Field(description="current_value per target_value")
     elapsed_percent: float = Field(description="Share of the goal's days up to the period's last day")
+    probability: float | None = Field(description="Of reaching the target by end_date, as last computed")
+    status: GoalOutlook | None = Field(description="at_risk or off_track")
 
 
 class ExecutiveSummary(Answer):

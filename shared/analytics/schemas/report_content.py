@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from analytics.enums import GoalStatus, MetricType, ReportType, ServiceName
+from analytics.enums import GoalOutlook, GoalStatus, MetricType, ReportType, ServiceName
 from analytics.errors import InvalidRequest
 from analytics.statistics import Interval, zone_of
 
@@ -193,6 +193,8 @@ class TopMetric(BaseModel):
 
 
 class GoalProgress(BaseModel):
+    """A goal's progress as last computed (analytics.goal_progress), kept on the goal."""
+
     name: str
     metric_type: MetricType
     target_value: float
@@ -202,6 +204,9 @@ class GoalProgress(BaseModel):
     status: GoalStatus
     start_date: dt.date
     end_date: dt.date
+    forecast_value: float | None = None
+    probability: float | None = Field(None, description="Of reaching the target by end_date")
+    outlook: GoalOutlook | None = Field(None, description="on_track, at_risk, off_track, achieved or failed")
 
 
 class DetailRow(BaseModel):

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from analytics.enums import DashboardType, GoalStatus
+from analytics.enums import DashboardType, GoalOutlook, GoalStatus
 from analytics.errors import DomainError, http_status
 from analytics.observability import logger
 from analytics.ports import UnitOfWork
@@ -37,7 +37,7 @@ from analytics.schemas.statistics import Aggregate, Comparison, Fill, GroupStati
 from analytics.services import charts
 from analytics.services import statistics as statistics_service
 from analytics.services.dashboards import metric_names, metric_problem, visible_dashboard
-from analytics.services.insights.executive import elapsed_share, progress_percent
+from analytics.services.insights.executive import elapsed_share
 from analytics.statistics import GROUP_OF_INTERVAL, Interval, StatisticsQuery, period_in_zone, zone_of
 
 # Widgets computed at once: within the engine's pool (DB_POOL_SIZE 2 + 2 overflow by default), so no
@@ -71,8 +71,8 @@ class TableData(BaseModel):
 class GoalView(GoalProgress):
     elapsed_percentage: float = Field(description="How much of the goal's days have passed, in percent")
     on_track: bool | None = Field(
-        description="For active goals: current_value per target_value at least the share of days elapsed; "
-        "null for the others"
+        description="For active goals: whether its kept outlook is on_track (a chance of at least 0.7 of "
+        "reaching the target); null for the others"
     )
 
 
@@ -250,10 +250,8 @@ def goals(uow: UnitOfWork, widget: Widget, period: Period, today: dt.date) -> Go
     ]
     views = []
     for goal in wanted:
-        # As the executive summary's goals at risk: progress is current per target, against the share
-        # of the goal's days elapsed by today.
         elapsed = elapsed_share(goal, today) * 100
-        on_track = progress_percent(goal) >= elapsed if goal.status is GoalStatus.ACTIVE else None
+        on_track = goal.outlook is GoalOutlook.ON_TRACK if goal.status is GoalStatus.ACTIVE else None
         views.append(GoalView(**goal.model_dump(), elapsed_percentage=elapsed, on_track=on_track))
     return GoalData(goals=views)
 

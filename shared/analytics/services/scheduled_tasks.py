@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from analytics.errors import InvalidRequest, NotAvailableYet
+from analytics.errors import InvalidRequest
 from analytics.settings import get_settings
 
 SYNC_LOG_RETENTION_DAYS = 365  # spec/001: sync logs are kept for one year
@@ -35,7 +35,11 @@ def data_sync() -> BaseModel:
 
 
 def goal_update() -> BaseModel:
-    raise NotAvailableYet("goal updates are not available yet: KPI goals are not part of this version")
+    """Every active goal's progress from the metrics, kept on the goal, and the alerts now due."""
+    from analytics.services.goals import update_all
+    from analytics.wiring import goal_alerting, unit_of_work
+
+    return update_all(unit_of_work, goal_alerting(), dt.datetime.now(dt.UTC))
 
 
 TASKS: dict[str, Callable[[], BaseModel]] = {

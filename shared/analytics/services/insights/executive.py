@@ -1,9 +1,8 @@
 """The executive summary: every service's headline figures for a period, and the goals at risk.
 
-A goal is at risk when it is active, has started by the period's last local day, and its progress
-(current_value per target_value) is behind the share of its days that have elapsed by then (its first
-day up to and including the period's last day, at most all of them): a goal half-way through its days
-with less than half its target reached is at risk. Goals that are achieved, failed or cancelled are not.
+A goal is at risk when it is active and its progress, as the goals' own computation last kept it
+(analytics.goal_progress: the chance of reaching its target), says at_risk or off_track. Goals that are
+achieved, failed or cancelled are not.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from analytics.enums import GoalStatus, ServiceName
+from analytics.enums import GoalOutlook, GoalStatus, ServiceName
 from analytics.insight_metrics import (
     ACTIVE_PARTNERS,
     ACTIVE_PROJECTS,
@@ -83,13 +82,13 @@ def progress_percent(goal: GoalProgress) -> float:
 
 
 def goals_at_risk(goals: Iterable[GoalProgress], as_of: dt.date) -> list[GoalAtRisk]:
-    """The active goals behind their elapsed share on `as_of`, furthest behind first."""
-    behind = []
-    for goal in goals:
-        elapsed, progress = elapsed_share(goal, as_of) * 100, progress_percent(goal)
-        if goal.status is GoalStatus.ACTIVE and progress < elapsed:
-            behind.append((elapsed - progress, goal, elapsed, progress))
-    behind.sort(key=lambda item: (-item[0], item[1].name))
+    """The active goals whose kept outlook is at risk or off track, least likely to be reached first."""
+    risky = [
+        goal
+        for goal in goals
+        if goal.status is GoalStatus.ACTIVE and goal.outlook in (GoalOutlook.AT_RISK, GoalOutlook.OFF_TRACK)
+    ]
+    risky.sort(key=lambda goal: (goal.probability if goal.probability is not None else 0.0, goal.name))
     return [
         GoalAtRisk(
             name=goal.name,
@@ -99,8 +98,10 @@ def goals_at_risk(goals: Iterable[GoalProgress], as_of: dt.date) -> list[GoalAtR
             unit=goal.unit,
             start_date=goal.start_date,
             end_date=goal.end_date,
-            progress_percent=progress,
-            elapsed_percent=elapsed,
+            progress_percent=progress_percent(goal),
+            elapsed_percent=elapsed_share(goal, as_of) * 100,
+            probability=goal.probability,
+            status=goal.outlook,
         )
-        for _, goal, elapsed, progress in behind
+        for goal in risky
     ]
