@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     with tempfile.TemporaryDirectory(prefix="analytics-fuzz-") as scratch:
         workdir = args.keep or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
         runner = LocalRunner(data_dir=workdir / "data", port=free_port(), log=workdir / "analytics-local.log")
         runner.start()
         try:

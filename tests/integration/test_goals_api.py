@@ -161,8 +161,14 @@ def test_the_threshold_alert_is_published_and_mailed_once_over_two_runs(invoke: 
 
 def test_a_goal_reached_is_achieved_and_one_that_ends_short_failed(invoke: Invoke, aws: Aws) -> None:
     send(invoke, hundred_a_day(range(0, 40)))
-    reached = create(invoke, target_value=500)
-    ended = create(invoke, target_value=5000, start_date=day(-30).isoformat(), end_date=day(-20).isoformat())
+    reached = create(invoke, target_value=500, alert_recipients=["board@example.org"])
+    ended = create(
+        invoke,
+        target_value=5000,
+        start_date=day(-30).isoformat(),
+        end_date=day(-20).isoformat(),
+        alert_recipients=["board@example.org"],
+    )
 
     scheduler({"task": "goal_update"}, LambdaContext())
 
@@ -172,6 +178,10 @@ def test_a_goal_reached_is_achieved_and_one_that_ends_short_failed(invoke: Invok
     assert (failed["status"], failed["probability"], failed["current_value"]) == ("failed", 0.0, 1100.0)
     kinds = {e["detail-type"] for e in aws.bus_events()}
     assert {"GoalAchieved", "GoalFailed"} <= kinds
+    subjects = sorted(
+        message.raw_data.split("Subject: ")[1].split("\n")[0].strip() for message in aws.sent_emails()
+    )
+    assert subjects == ["Goal 'Donations' ended short", "Goal 'Donations' is achieved"]
 
 
 def test_a_goal_tracked_by_hand(invoke: Invoke, aws: Aws) -> None:

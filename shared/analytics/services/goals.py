@@ -390,14 +390,15 @@ def _progress_url(goal_id: uuid.UUID) -> str:
 
 
 def _subject(goal: StoredGoal, kind: str) -> str:
+    if kind == "threshold":
+        return f"Goal {goal.name!r} reached {goal.alert_threshold:g}%"
     what = {
-        "threshold": f"reached {goal.alert_threshold:g}%",
         "at_risk": "is at risk",
         "off_track": "is off track",
         "achieved": "is achieved",
         "failed": "ended short",
-    }[kind]
-    return f"Goal {goal.name!r} {what}"
+    }
+    return f"Goal {goal.name!r} {what[kind]}"
 
 
 def _message(goal: StoredGoal, progress: goal_progress.Progress, kind: str) -> str:
