@@ -77,6 +77,26 @@ def test_rollups_and_raw_rows_answer_the_same_percentiles(
     assert (exact["p90"], exact["p99"]) == pytest.approx((102.7, 910.27))
 
 
+@pytest.mark.parametrize("day_over", [False, True])
+@pytest.mark.parametrize("value", [1.0, 0.37, -2.5])
+def test_percentiles_from_sketches_stay_inside_the_values(
+    invoke: Invoke, value: float, day_over: bool
+) -> None:
+    # Given a metric that is always the same value, which a sketch holds only within 1%
+    load([metric(value=value, timestamp=f"{DAY}T{10 + i:02d}:00:00Z") for i in range(5)])
+    if day_over:
+        store_quantiles_of_days_over()
+
+    # When its percentiles are read from the rollups, for the day and for its month
+    for question in ({"group_by": "date"}, {}):
+        answer = ask(invoke, "statistics", start_date=DAY, end_date=DAY, **question).body
+
+        # Then every one is the value itself: inside [min, max]
+        [group] = answer["groups"]
+        assert answer["source"] == "rollups"
+        assert [group[f"p{level}"] for level in LEVELS] == [value] * 4
+
+
 def migrate(to: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

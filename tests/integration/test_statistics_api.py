@@ -301,12 +301,12 @@ def test_a_day_of_one_series_reads_its_stored_quantiles_and_others_merge_sketche
     load([metric(value=float(v), timestamp=f"2025-07-0{1 + v % 2}T10:00:00Z") for v in range(1, 101)])
     with get_engine().begin() as connection:
         connection.execute(
-            text("UPDATE metric_rollups_daily SET quantiles = '{1,2,3,4}' WHERE day = '2025-07-01'")
+            text("UPDATE metric_rollups_daily SET quantiles = '{10,20,30,40}' WHERE day = '2025-07-01'")
         )
     days = ask(invoke, "statistics", start_date="2025-07-01", end_date="2025-07-02", group_by="date").body
     whole = ask(invoke, "statistics", start_date="2025-07-01", end_date="2025-07-02").body
 
     first_day = days["groups"][0]
-    assert (first_day["count"], first_day["p50"]) == (50, 1.0)  # stored, so read as stored
+    assert (first_day["count"], first_day["p50"]) == (50, 10.0)  # stored, so read as stored
     assert days["groups"][1]["p50"] == pytest.approx(50.0, rel=0.03)  # computed from the sketch
     assert whole["groups"][0]["p50"] == pytest.approx(50.0, rel=0.03)  # two days: sketches merged

@@ -41,8 +41,11 @@ NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
 # The answer's figures from a group's rollup rows added up (rollup_sql.ADDED_UP).
 FIGURES_OF_SUMS = "count, sum, sum / count AS avg, min, max, sqrt(greatest(m2 / count, 0)) AS stddev"
 NO_QUANTILES = "NULL AS p50, NULL AS p90, NULL AS p95, NULL AS p99"
+# A sketch's percentile is within 1% of the true one, which may put it just outside the values it is of
+# (p50 of a metric that is always 1.0 read as 0.99): it is held to the group's [min, max].
 STORED_OR_MERGED = ", ".join(
-    f"coalesce(CASE WHEN source_rows = 1 THEN stored_q[{i}] END, q[{i}]) AS p{level}"
+    f"least(greatest(coalesce(CASE WHEN source_rows = 1 THEN stored_q[{i}] END, q[{i}]), min), max)"
+    f" AS p{level}"
     for i, level in enumerate((50, 90, 95, 99), start=1)
 )
 
