@@ -7,7 +7,6 @@ stored or recorded as a rejection.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -18,10 +17,6 @@ from analytics.observability import logger, metrics, tracer
 from analytics.schemas.ingest import QueueMessage
 from analytics.services.ingest import ingest_messages
 from analytics.wiring import unit_of_work
-
-# What cold start imported stays for the container's life: out of the collector's reach, the full
-# collections a batch of thousands of items triggers no longer walk it (8% of a batch's Python time).
-gc.freeze()
 
 
 def to_message(record: Any) -> QueueMessage:

@@ -32,14 +32,14 @@ BASE = "/api/v1/analytics"
 Start = Annotated[
     DateOrTimestamp | None,
     Query(
-        description="From this local date or instant (default: 30 days before the end)",
+        description="From this local date or instant (default: the 30 whole local days up to the end)",
         examples=["2025-01-01"],
     ),
 ]
 End = Annotated[
     DateOrTimestamp | None,
     Query(
-        description="Up to this local date (whole day) or before this instant (default: this hour's end)",
+        description="Up to this local date (whole day) or before this instant (default: today, local)",
         examples=["2025-12-24"],
     ),
 ]

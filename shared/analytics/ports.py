@@ -54,6 +54,10 @@ class StatisticsReader(Protocol):
         """Rows of `g0`, `g1`, ... (the group values) and the figures (analytics.statistics)."""
         ...
 
+    def data_version(self) -> str:
+        """Which writes the store's data holds now: equal for two reads only if none committed between."""
+        ...
+
 
 class GoalStore(Protocol):
     def add(self, goal: GoalCreate, *, created_by: str | None) -> StoredGoal: ...

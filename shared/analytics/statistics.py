@@ -137,28 +137,30 @@ def whole_hour_offsets(query: StatisticsQuery) -> bool:
     return True
 
 
-DEFAULT_PERIOD = dt.timedelta(days=30)
+DEFAULT_DAYS = 30
 
 
 def period_in_zone(
     start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None, tz: str
 ) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) in UTC. Dates are whole local days in `tz` (`end` included); instants are taken as
-    they are (`end` excluded). Without `end`: up to the end of the current hour; without `start`:
-    DEFAULT_PERIOD before the end."""
+    they are (`end` excluded). Without `end`: up to the end of today, local; without `start`: the
+    DEFAULT_DAYS whole local days up to and including the last one (before an instant: as many days)."""
     zone = zone_of(tz)
 
     def local_midnight(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
     if end is None:
-        upper = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
-    elif isinstance(end, dt.datetime):
+        end = dt.datetime.now(dt.UTC).astimezone(zone).date()
+    if isinstance(end, dt.datetime):
         upper = end
+        default_lower = upper - dt.timedelta(days=DEFAULT_DAYS)
     else:
         upper = local_midnight(end + dt.timedelta(days=1))
+        default_lower = local_midnight(end - dt.timedelta(days=DEFAULT_DAYS - 1))
     if start is None:
-        lower = upper - DEFAULT_PERIOD
+        lower = default_lower
     elif isinstance(start, dt.datetime):
         lower = start
     else:

@@ -38,11 +38,11 @@ RequiredGroupBy = Annotated[
 ]
 PeriodStart = Annotated[
     DateOrTimestamp | None,
-    Query(description="From this local date or instant (default: 30 days before the end)"),
+    Query(description="From this local date or instant (default: the 30 whole local days up to the end)"),
 ]
 PeriodEnd = Annotated[
     DateOrTimestamp | None,
-    Query(description="Up to this local date (whole day) or before this instant (default: this hour's end)"),
+    Query(description="Up to this local date (whole day) or before this instant (default: today, local)"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -442,14 +443,18 @@ def test_every_endpoint_answers_zeros_with_nothing_sent(invoke: Invoke, endpoint
         assert len(points) == len(WEEKS)
 
 
-def test_the_default_period_is_the_last_30_days(invoke: Invoke) -> None:
-    result = ask(invoke, "notifications/statistics")
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata", "America/New_York"])
+def test_the_default_period_is_the_last_30_whole_local_days_today_included(invoke: Invoke, tz: str) -> None:
+    before = dt.datetime.now(ZoneInfo(tz))
+    result = ask(invoke, "notifications/statistics", tz=tz)
+    after = dt.datetime.now(ZoneInfo(tz))
 
     assert result.status == 200, result.body
-    start = dt.datetime.fromisoformat(result.body["period"]["start"])
-    end = dt.datetime.fromisoformat(result.body["period"]["end"])
-    assert end - start == dt.timedelta(days=30)
-    assert dt.datetime.now(dt.UTC) <= end <= dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    start = dt.datetime.fromisoformat(result.body["period"]["start"]).astimezone(ZoneInfo(tz))
+    end = dt.datetime.fromisoformat(result.body["period"]["end"]).astimezone(ZoneInfo(tz))
+    assert (start.time(), end.time()) == (dt.time(0), dt.time(0))  # local midnights
+    assert end.date() - start.date() == dt.timedelta(days=30)
+    assert end.date() - dt.timedelta(days=1) in (before.date(), after.date())  # today is the last day
 
 
 @pytest.mark.usefixtures("known")

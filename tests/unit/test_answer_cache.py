@@ -1,29 +1,47 @@
-"""Answers are built with Python's cycle collector paused, and it runs again afterwards, also when
-building the answer failed."""
+"""The per-container answer cache: answers expire, the oldest go first, and a key is one question."""
 
 from __future__ import annotations
 
-import gc
-
-import pytest
-
-from analytics.services.statistics import cached, forget_answers
+from analytics.answer_cache import AnswerCache
 
 
-def test_an_answer_is_built_with_the_collector_paused_and_it_runs_again_after() -> None:
-    forget_answers()
-    assert gc.isenabled()
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
 
-    assert cached(("test", 1), gc.isenabled) is False
+    def __call__(self) -> float:
+        return self.now
 
-    assert gc.isenabled()
+
+def test_an_answer_is_kept_for_its_time_to_live_and_computed_again_after() -> None:
+    clock, computed = Clock(), []
+    cache = AnswerCache(8, clock)
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    first = cache.get_or_compute("q", 300, compute)
+    clock.now += 299
+    kept = cache.get_or_compute("q", 300, compute)
+    clock.now += 2
+    expired = cache.get_or_compute("q", 300, compute)
+
+    assert (first, kept, expired) == (1, 1, 2)
 
 
-def test_the_collector_runs_again_when_building_an_answer_fails() -> None:
-    def failing() -> None:
-        raise RuntimeError("the database went away")
+def test_a_full_cache_lets_its_oldest_answer_go() -> None:
+    cache = AnswerCache(2, Clock())
+    for key in ("a", "b", "c"):
+        cache.get_or_compute(key, 300, lambda key=key: key.upper())
 
-    with pytest.raises(RuntimeError):
-        cached(("test", 2), failing)
+    assert cache.get_or_compute("a", 300, lambda: "again") == "again"
+    assert cache.get_or_compute("c", 300, lambda: "again") == "C"
 
-    assert gc.isenabled()
+
+def test_nothing_is_kept_without_a_time_to_live() -> None:
+    cache = AnswerCache(8, Clock())
+
+    cache.get_or_compute("q", 0, lambda: 1)
+
+    assert cache.get_or_compute("q", 300, lambda: 2) == 2

@@ -368,3 +368,8 @@ class SqlStatisticsReader:
 
     def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
         return statistics_rows(self._session, query, percentiles)
+
+    def data_version(self) -> str:
+        """The transactions the snapshot sees as committed (xmin:xmax:in progress): it changes when any
+        write commits, and only then."""
+        return str(self._session.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())

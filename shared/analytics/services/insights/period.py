@@ -33,7 +33,7 @@ class InsightPeriod:
         cls, start_date: dt.date | dt.datetime | None, end_date: dt.date | dt.datetime | None, tz: str = "UTC"
     ) -> InsightPeriod:
         """Dates are whole local days (end_date included), timestamps taken as they are (end excluded).
-        Without end_date: up to the end of the current hour; without start_date: 30 days before the end."""
+        Without end_date: up to the end of today; without start_date: the 30 whole days up to the end."""
         start, end = period_in_zone(start_date, end_date, tz)
         return cls(start.astimezone(dt.UTC), end.astimezone(dt.UTC), tz)
 
