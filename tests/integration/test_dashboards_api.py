@@ -575,3 +575,30 @@ def test_the_demo_dashboards_read_the_demo_metrics_and_load_once(invoke: Invoke)
     data = by_id(request(invoke, "GET", f"{BASE}/{fundraising['id']}/data").body)
     donated = sum(m["value"] for m in metrics if m["metric_name"] == "donation_received")
     assert data["total"]["data"]["value"] == pytest.approx(donated)
+
+
+def test_widgets_may_leave_out_their_id_and_layout(invoke: Invoke) -> None:
+    store_metrics(invoke)
+    per_day = {"metric_name": "donation_received", "interval": "day"}
+    total = {"metric_name": "donation_received"}
+    widgets = [
+        {"type": "number", "title": "Banner", "query": total, "layout": {"x": 0, "y": 0, "w": 12, "h": 2}},
+        {"type": "line", "title": "Donations per day", "query": per_day},
+        {"type": "number", "title": "Donations!", "query": total},
+        {"type": "number", "title": "Donations", "query": total},
+        {"type": "number", "title": "Donations", "query": total},
+    ]
+
+    created = request(invoke, "POST", body={"name": "Quick", "config": {"widgets": widgets}})
+
+    assert created.status == 201, created.body
+    placed = [(w["id"], w["layout"]) for w in created.body["config"]["widgets"]]
+    assert placed == [
+        ("banner", {"x": 0, "y": 0, "w": 12, "h": 2}),
+        ("donations-per-day", {"x": 0, "y": 2, "w": 6, "h": 4}),
+        ("donations", {"x": 6, "y": 2, "w": 3, "h": 2}),
+        ("donations-2", {"x": 9, "y": 2, "w": 3, "h": 2}),
+        ("donations-3", {"x": 6, "y": 4, "w": 3, "h": 2}),
+    ]
+    data = request(invoke, "GET", f"{BASE}/{created.body['id']}/data").body
+    assert [w["error"] for w in data["widgets"]] == [None] * 5

@@ -30,9 +30,9 @@ from analytics.errors import InvalidRequest
 from analytics.schemas.common import Name, PartialUpdate, RequestBody
 from analytics.schemas.statistics import Aggregate, Comparison, Fill
 from analytics.schemas.time import DateOrTimestamp
+from analytics.schemas.widget_defaults import GRID_COLUMNS, with_defaults
 from analytics.statistics import TIME_GROUPS, Interval, parse_group_by, zone_of
 
-GRID_COLUMNS = 12
 MAX_WIDGETS = 50
 MAX_TABLE_ROWS = 1000
 DEFAULT_TABLE_ROWS = 50
@@ -173,14 +173,25 @@ def _problem(widget_id: str, widget_type: WidgetType, message: str) -> ValueErro
     return ValueError(f"widget {widget_id!r} ({widget_type}): {message}")
 
 
-class Widget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _optional_id_and_layout(schema: dict[str, Any]) -> None:
+    """A request may leave both out (analytics.schemas.widget_defaults); an answer always has them."""
+    schema["required"] = [name for name in schema.get("required", []) if name not in ("id", "layout")]
 
-    id: str = Field(description="Unique in the dashboard: letters, digits, `_`, `.` and `-`, up to 64")
+
+class Widget(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_optional_id_and_layout)
+
+    id: str = Field(
+        description="Unique in the dashboard: letters, digits, `_`, `.` and `-`, up to 64; by default made "
+        "from the title"
+    )
     title: str = Field(min_length=1, max_length=255)
     type: WidgetType
     query: WidgetQuery = Field(default_factory=WidgetQuery)
-    layout: Layout
+    layout: Layout = Field(
+        description="By default the type's usual size at the first free place of the grid, after the widgets "
+        "placed by hand"
+    )
     filters: WidgetFilters = Field(default_factory=WidgetFilters)
 
     @field_validator("id")
@@ -276,6 +287,13 @@ class DashboardConfig(BaseModel):
 
     widgets: list[Widget] = Field(default_factory=list, max_length=MAX_WIDGETS)
     filters: DashboardFilters = Field(default_factory=DashboardFilters)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_ids_and_layouts(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("widgets"), list):
+            return {**data, "widgets": with_defaults(data["widgets"])}
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DashboardConfig:
