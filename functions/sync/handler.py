@@ -29,6 +29,7 @@ from analytics.schemas.sync import (
     SyncStarted,
     SyncStatistics,
     SyncStatusReport,
+    SyncUpdate,
 )
 from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import sync as sync_service
@@ -158,6 +159,13 @@ def list_syncs(
 
 
 @app.get(
+    "/api/v1/sync/status",
+    **documented(),
+    summary="Where each service's sync stands (spec/002's path)",
+    description="As /api/v1/sync/status/current.",
+    tags=TAGS,
+)
+@app.get(
     "/api/v1/sync/status/current",
     **documented(),
     summary="Where each service's sync stands",
@@ -170,6 +178,13 @@ def current_status(service_name: Annotated[SiblingService | None, Query()] = Non
     return sync_service.current_status(unit_of_work(), get_settings(), service_name)
 
 
+@app.get(
+    "/api/v1/sync/statistics",
+    **documented(400),
+    summary="Sync statistics (spec/001's path)",
+    description="As /api/v1/sync/statistics/summary.",
+    tags=TAGS,
+)
 @app.get(
     "/api/v1/sync/statistics/summary",
     **documented(400),
@@ -193,6 +208,20 @@ def statistics(
 def get_sync(sync_id: Annotated[uuid.UUID, Path()]) -> DataSyncResponse:
     require(app, Action.READ)
     return sync_service.get_sync(unit_of_work(), sync_id)
+
+
+@app.put(
+    "/api/v1/sync/<sync_id>",
+    **documented(404, why={409: "The change does not fit the sync's state"}, caller=Caller.TOKEN, body=True),
+    summary="Change a sync record",
+    description="Mark a pending or running sync whose function was lost as failed (`status: failed`), or "
+    "move a finished sync's watermark (`last_sync_timestamp`), from which the next incremental sync of its "
+    "service starts (null: from the one before)." + ADMIN_ONLY,
+    tags=TAGS,
+)
+def update_sync(sync_id: Annotated[uuid.UUID, Path()], update: SyncUpdate) -> DataSyncResponse:
+    subject()
+    return sync_service.update_sync(unit_of_work(), sync_id, update, now())
 
 
 @app.post(

@@ -56,7 +56,7 @@ def send(
 
 
 def test_every_route_that_takes_a_body_is_checked_here() -> None:
-    assert len(ROUTES_WITH_A_BODY) == 23
+    assert len(ROUTES_WITH_A_BODY) == 24
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES_WITH_A_BODY)

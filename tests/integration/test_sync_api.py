@@ -143,3 +143,38 @@ def test_syncs_are_listed_with_filters_and_summed_up(invoke: Invoke) -> None:
     (projects,) = status["services"]
     assert projects["in_progress"]["status"] == "pending" and projects["last"] is None
     assert status["enabled"] is True and projects["url"].startswith("http")
+
+
+def put(invoke: Invoke, sync_id: str, body: dict[str, Any], role: str = "admin") -> HttpResult:
+    event = load_event("sync_trigger", path=f"/api/v1/sync/{sync_id}", body=body, role=role)
+    event["requestContext"]["http"]["method"] = "PUT"
+    event["routeKey"] = event["requestContext"]["routeKey"] = "PUT /api/v1/sync/{proxy+}"
+    return invoke(sync_api, event)
+
+
+def test_an_admin_marks_a_lost_sync_failed_and_moves_a_finished_syncs_watermark(invoke: Invoke) -> None:
+    [pending] = post(invoke, query={"service_name": "partners_crm"}).body["syncs"]
+
+    refused = put(invoke, pending["id"], {"last_sync_timestamp": "2025-12-01T00:00:00Z"})
+    not_admin = put(invoke, pending["id"], {"status": "failed"}, role="analyst")
+    failed = put(invoke, pending["id"], {"status": "failed"})
+    again = put(invoke, pending["id"], {"status": "failed"})
+    moved = put(invoke, pending["id"], {"last_sync_timestamp": "2025-12-01T00:00:00Z"})
+    bad = put(invoke, pending["id"], {"status": "completed"})
+
+    assert refused.status == 409 and "finished" in refused.body["detail"]
+    assert not_admin.status == 403
+    assert failed.status == 200 and failed.body["status"] == "failed"
+    assert failed.body["error_message"] == "marked failed by an admin" and failed.body["completed_at"]
+    assert again.status == 409
+    assert moved.status == 200 and moved.body["last_sync_timestamp"] == "2025-12-01T00:00:00Z"
+    assert bad.status == 422
+    assert put(invoke, str(uuid.uuid4()), {"status": "failed"}).status == 404
+
+
+def test_the_status_and_statistics_answer_at_the_specs_paths_too(invoke: Invoke) -> None:
+    post(invoke, query={"service_name": "partners_crm"})
+
+    assert get(invoke, "/api/v1/sync/status").body == get(invoke, "/api/v1/sync/status/current").body
+    assert get(invoke, "/api/v1/sync/statistics").body == get(invoke, "/api/v1/sync/statistics/summary").body
+    assert get(invoke, "/api/v1/sync/status").status == 200

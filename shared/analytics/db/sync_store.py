@@ -168,6 +168,11 @@ class SqlSyncStore:
         self._session.flush()
         return to_response(row)
 
+    def set_watermark(self, sync_id: uuid.UUID, watermark: dt.datetime | None) -> None:
+        self._session.execute(
+            update(DataSync).where(DataSync.id == sync_id).values(last_sync_timestamp=watermark)
+        )
+
     def request_stop(self, sync_id: uuid.UUID, now: dt.datetime) -> DataSyncResponse | None:
         """A pending run is cancelled at once; a running one is asked to stop after its current page.
         Finished runs are left as they are (the caller tells them apart by status)."""

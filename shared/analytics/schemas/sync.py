@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from analytics.enums import SiblingService, SyncStatus, SyncType
-from analytics.schemas.common import RequestBody
+from analytics.schemas.common import PartialUpdate, RequestBody
 
 IN_PROGRESS = (SyncStatus.PENDING, SyncStatus.RUNNING)
 FINISHED = (SyncStatus.COMPLETED, SyncStatus.FAILED, SyncStatus.CANCELLED, SyncStatus.TIMED_OUT)
@@ -177,3 +177,23 @@ class SyncStatistics(BaseModel):
     success_rate: float | None
     average_duration_seconds: float | None
     services: list[ServiceSyncStatistics]
+
+
+class SyncUpdate(PartialUpdate):
+    """What an admin may change on a sync record (spec/001): mark a run whose function was lost as failed,
+    and move the watermark of a finished run, from which the next incremental sync starts."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"last_sync_timestamp": "2025-12-01T00:00:00Z"}, {"status": "failed"}]
+        },
+    )
+    clearable = frozenset({"last_sync_timestamp"})
+
+    status: Literal[SyncStatus.FAILED] | None = Field(None, description="Only a pending or running sync")
+    last_sync_timestamp: dt.datetime | None = Field(
+        None,
+        description="Only a finished sync; null forgets it, so the next incremental sync starts from the one "
+        "before (or from the beginning)",
+    )

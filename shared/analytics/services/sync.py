@@ -28,6 +28,7 @@ from analytics.schemas.sync import (
     SyncStarted,
     SyncStatistics,
     SyncStatusReport,
+    SyncUpdate,
 )
 from analytics.settings import Settings
 from analytics.sync.ports import SyncLauncher
@@ -224,6 +225,25 @@ def stop_sync(uow: UnitOfWork, sync_id: uuid.UUID, now: dt.datetime) -> DataSync
         if stopped is None:
             raise NotFound(f"no sync {sync_id}")
         return stopped
+
+
+def update_sync(
+    uow: UnitOfWork, sync_id: uuid.UUID, update: SyncUpdate, now: dt.datetime
+) -> DataSyncResponse:
+    """spec/001's update, as far as it makes sense: a sync whose function was lost marked failed (409 once
+    it has ended), a finished sync's watermark moved (409 while it runs)."""
+    changes = update.model_dump(exclude_unset=True)
+    with uow:
+        sync = _existing(uow, sync_id)
+        if "status" in changes:
+            if sync.status in FINISHED:
+                raise Conflict(f"sync {sync_id} has ended ({sync.status}): its status stays")
+            uow.syncs.finish(sync_id, status=SyncStatus.FAILED, now=now, error="marked failed by an admin")
+        if "last_sync_timestamp" in changes:
+            if sync.status not in FINISHED:
+                raise Conflict(f"sync {sync_id} is {sync.status}: move the watermark of a finished sync")
+            uow.syncs.set_watermark(sync_id, update.last_sync_timestamp)
+        return _existing(uow, sync_id)
 
 
 def current_status(uow: UnitOfWork, settings: Settings, service: SiblingService | None) -> SyncStatusReport:

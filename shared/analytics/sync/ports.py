@@ -38,6 +38,7 @@ class SyncStore(Protocol):
         watermark: dt.datetime | None,
         counters: dict[str, int],
     ) -> bool: ...
+    def set_watermark(self, sync_id: uuid.UUID, watermark: dt.datetime | None) -> None: ...
     def finish(
         self,
         sync_id: uuid.UUID,
