@@ -25,6 +25,7 @@ class Interval(StrEnum):
 
 
 SERIES_FIELDS = ("service_name", "metric_type", "metric_name")
+UNIT_GROUP = "unit"  # groups by the metrics' unit: values of different units are never added up
 TIME_GROUPS = {"date": Interval.DAY, "hour": Interval.HOUR, "week": Interval.WEEK, "month": Interval.MONTH}
 GROUP_OF_INTERVAL = {interval: name for name, interval in TIME_GROUPS.items()}
 DIMENSION_PREFIX = "dimensions."
@@ -72,9 +73,9 @@ def parse_group_by(fields: list[str]) -> tuple[str, ...]:
     if len(names) > MAX_GROUP_FIELDS:
         raise InvalidRequest(f"group by at most {MAX_GROUP_FIELDS} fields, got {len(names)}")
     for name in names:
-        known = name in SERIES_FIELDS or name in TIME_GROUPS
+        known = name in SERIES_FIELDS or name in TIME_GROUPS or name == UNIT_GROUP
         if not known and not (name.startswith(DIMENSION_PREFIX) and len(name) > len(DIMENSION_PREFIX)):
-            allowed = ", ".join([*SERIES_FIELDS, *TIME_GROUPS, "dimensions.<key>"])
+            allowed = ", ".join([*SERIES_FIELDS, UNIT_GROUP, *TIME_GROUPS, "dimensions.<key>"])
             raise InvalidRequest(f"cannot group by {name!r}; use any of {allowed}")
     if len([name for name in names if name in TIME_GROUPS]) > 1:
         raise InvalidRequest("group by at most one of date, hour, week, month")

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from analytics.db.engine import get_engine
 from analytics.db.rollup_sql import REFRESH_MONTHLY
 from analytics.services import statistics as statistics_service
-from analytics.settings import get_settings
 from functions.metrics.handler import lambda_handler
 from tests.integration.conftest import HttpResult, Invoke, load_event
 from tests.integration.test_ingest_queue import consume, metric, sqs_event
@@ -244,22 +243,6 @@ def test_trends_against_the_previous_period_and_a_year_earlier(invoke: Invoke) -
     assert [(t["current"], t["previous"], t["change"], t["change_percent"]) for t in yearly] == [
         (80.0, 100.0, -20.0, -20.0)
     ]
-
-
-def test_repeat_reads_are_served_from_the_cache_within_the_ttl(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    query = {"start_date": "2025-12-24", "end_date": "2025-12-24"}
-    load([metric(value=1)])
-    first = ask(invoke, "statistics", **query).body["groups"][0]["count"]
-    load([metric(value=1, idempotency_key="second")])
-
-    cached = ask(invoke, "statistics", **query).body["groups"][0]["count"]
-    monkeypatch.setattr(get_settings(), "CACHE_METRICS_TTL_SECONDS", 0)
-    monkeypatch.setattr("analytics.services.statistics.time.monotonic", lambda: float("inf"))
-    fresh = ask(invoke, "statistics", **query).body["groups"][0]["count"]
-
-    assert (first, cached, fresh) == (1, 1, 2)
 
 
 def refresh_monthly_rollups() -> int:

@@ -27,6 +27,7 @@ from analytics.statistics import (
     FIGURES,
     SERIES_FIELDS,
     TIME_GROUPS,
+    UNIT_GROUP,
     Interval,
     Source,
     StatisticsQuery,
@@ -36,7 +37,12 @@ from analytics.time_buckets import first_hour_start
 
 LEVELS = f"'{{{','.join(str(q) for q in QUANTILE_LEVELS)}}}'::double precision[]"
 QUANTILE_COLUMNS = "q[1] AS p50, q[2] AS p90, q[3] AS p95, q[4] AS p99"
-FIGURE_COLUMNS = "count, sum, min, max, m2"
+FIGURE_COLUMNS = "count, sum, min, max, m2, unit, unit AS other_unit"
+# The units a group's rows hold, as their least and greatest: two different ones, and its sums add them.
+UNITS_ADDED_UP = "min(unit) AS unit, max(other_unit) AS other_unit"
+UNIT_OF_RAW = "coalesce(metric_unit, '')"
+UNITS_OF_RAW = f"min({UNIT_OF_RAW}) AS unit, max({UNIT_OF_RAW}) AS other_unit"
+UNIT_FIGURES = ("unit", "other_unit")
 NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
 # The answer's figures from a group's rollup rows added up (rollup_sql.ADDED_UP).
 FIGURES_OF_SUMS = "count, sum, sum / count AS avg, min, max, sqrt(greatest(m2 / count, 0)) AS stddev"
@@ -59,7 +65,7 @@ def statistics_rows(
         sql, params = _from_dimension_rollups(session, query, key, *whole_days)
     else:
         sql, params = _from_raw(query, percentiles)
-    names = [*_group_names(query), *FIGURES]
+    names = [*_group_names(query), *FIGURES, *UNIT_FIGURES]
     answer = session.execute(text(sql), params).scalar_one()
     return [dict(zip(names, values, strict=False)) for values in from_json(answer)]
 
@@ -86,12 +92,18 @@ def _period_start(interval: Interval, period_of: str, instant_of: str) -> str:
 
 
 def _group_columns(
-    query: StatisticsQuery, period_of: str, params: dict[str, Any], instant_of: str = ""
+    query: StatisticsQuery,
+    period_of: str,
+    params: dict[str, Any],
+    instant_of: str = "",
+    unit_of: str = "unit",
 ) -> list[str]:
     columns = []
     for i, name in enumerate(query.group_by):
         if name in SERIES_FIELDS:
             columns.append(f"{name} AS g{i}")
+        elif name == UNIT_GROUP:
+            columns.append(f"{unit_of} AS g{i}")
         elif name in TIME_GROUPS:
             if TIME_GROUPS[name] is Interval.HOUR:
                 params["hour_origin"] = first_hour_start(query.start, zone_of(query.tz))
@@ -151,7 +163,7 @@ def _answer(query: StatisticsQuery, rows_sql: str, group_names: str) -> str:
         _time_text(name, field, query.tz) if field in TIME_GROUPS else name
         for name, field in zip(_group_names(query), query.group_by, strict=True)
     ]
-    values = ", ".join([*groups, *FIGURES])
+    values = ", ".join([*groups, *FIGURES, *UNIT_FIGURES])
     return f"""
 SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]')::text
 FROM ({rows_sql}) AS answer"""
@@ -206,11 +218,11 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     source = f"({figures_source}) AS source"
     rows = f"""
 WITH {days}figures AS (
-  SELECT {groups}, {ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
+  SELECT {groups}, {ADDED_UP}, {UNITS_ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
   FROM {source}
   GROUP BY {groups}
 ){sketches if percentiles else ""}
-SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}
+SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}, unit, other_unit
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
     return _answer(query, rows, groups), params
 
@@ -242,7 +254,9 @@ def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], para
 
 def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
-    columns = _group_columns(query, '("timestamp" AT TIME ZONE :tz)', params, instant_of='"timestamp"')
+    columns = _group_columns(
+        query, '("timestamp" AT TIME ZONE :tz)', params, instant_of='"timestamp"', unit_of=UNIT_OF_RAW
+    )
     groups = _names(columns)
     where = ['"timestamp" >= :start', '"timestamp" < :end', *_filters(query, params)]
     for i, (key, value) in enumerate(query.dimensions):
@@ -250,11 +264,11 @@ def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str,
         params |= {f"dimension_key{i}": key, f"dimension_value{i}": value}
     quantiles = f"percentile_cont({LEVELS}) WITHIN GROUP (ORDER BY metric_value)" if percentiles else "NULL"
     rows = f"""
-SELECT {groups}, count, sum, avg, min, max, stddev, {QUANTILE_COLUMNS}
+SELECT {groups}, count, sum, avg, min, max, stddev, {QUANTILE_COLUMNS}, unit, other_unit
 FROM (
   SELECT {", ".join(columns)}, count(*) AS count, sum(metric_value) AS sum, avg(metric_value) AS avg,
          min(metric_value) AS min, max(metric_value) AS max, stddev_pop(metric_value) AS stddev,
-         {quantiles}::double precision[] AS q
+         {quantiles}::double precision[] AS q, {UNITS_OF_RAW}
   FROM metrics WHERE {" AND ".join(where)}
   GROUP BY {groups}
 ) AS figures"""
@@ -326,7 +340,7 @@ ORDER BY 1"""),
         ).scalars()
     )
     params["stale_days"] = stale_days
-    raw_columns = _group_columns(query, "", params)
+    raw_columns = _group_columns(query, "", params, unit_of=UNIT_OF_RAW)
     groups = _names(raw_columns)
     rolled_up_columns = [
         f"dimension_value AS g{i}" if name.startswith(DIMENSION_PREFIX) else f"{name} AS g{i}"
@@ -334,7 +348,7 @@ ORDER BY 1"""),
     ]
     sources = [
         f"""
-  SELECT {", ".join(rolled_up_columns)}, count, sum, min, max, m2
+  SELECT {", ".join(rolled_up_columns)}, count, sum, min, max, m2, unit, unit AS other_unit
   FROM metric_dimension_rollups_daily
   WHERE dimension_key = :key AND day >= :first AND day < :last
     AND day <> ALL(CAST(:stale_days AS date[])){series_filters}"""
@@ -348,14 +362,14 @@ ORDER BY 1"""),
         )
         sources.append(f"""
   SELECT {", ".join(raw_columns)}, count(*), sum(metric_value), min(metric_value), max(metric_value),
-         {M2_OF_RAW}
+         {M2_OF_RAW}, {UNITS_OF_RAW}
   FROM metrics WHERE ({within}){series_filters}
   GROUP BY {groups}""")
     source = f"({' UNION ALL '.join(sources)}) AS source"
     rows = f"""
-SELECT {groups}, {FIGURES_OF_SUMS}, {NO_QUANTILES}
+SELECT {groups}, {FIGURES_OF_SUMS}, {NO_QUANTILES}, unit, other_unit
 FROM (
-  SELECT {groups}, {ADDED_UP}
+  SELECT {groups}, {ADDED_UP}, {UNITS_ADDED_UP}
   FROM {source}
   GROUP BY {groups}
 ) AS figures"""

@@ -49,6 +49,7 @@ class Figures(BaseModel):
 
 class GroupStatistics(Figures):
     group: dict[str, Any] = Field(description=GROUP_DESCRIPTION)
+    unit: str | None = Field(None, description="The unit of the group's metrics (null: none given)")
 
 
 class Answered(BaseModel):
@@ -71,6 +72,7 @@ class StatisticsAnswer(Answered):
 class Series(BaseModel):
     group: dict[str, Any] = Field(description="The series' values of the non-time group_by fields")
     values: list[float | None] = Field(description="One per bucket, in bucket order")
+    unit: str | None = Field(None, description="The unit of the series' metrics (null: none given)")
 
 
 class TimeSeriesAnswer(Answered):

@@ -31,7 +31,7 @@ class SeriesChart(BaseModel):
     labels: list[str]
     series: list[ChartSeries]
     stacked: bool = Field(description="Whether the series are meant to be stacked (area charts)")
-    total: float
+    total: float | None = Field(description="Of every series; null when the series are in different units")
 
 
 class CategoryChart(BaseModel):
@@ -63,6 +63,9 @@ def series_chart(
     uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: Fill, chart_type: str
 ) -> SeriesChart:
     answer = statistics_service.time_series(uow, query, agg, fill)
+    units = {s.unit for s in answer.series}
+    if chart_type == "area" and len(units) > 1:  # stacked, the series would be added
+        raise InvalidRequest(statistics_service.mixed_units(*units))
     series = [
         ChartSeries(name=_name(s.group), data=s.values, total=sum(v for v in s.values if v is not None))
         for s in answer.series
@@ -72,7 +75,7 @@ def series_chart(
         labels=[moment.isoformat() for moment in answer.buckets],
         series=series,
         stacked=chart_type == "area",
-        total=sum(s.total for s in series),
+        total=sum(s.total for s in series) if len(units) <= 1 else None,
     )
 
 
@@ -82,6 +85,9 @@ def category_chart(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, char
     if chart_type == "pie" and agg not in (Aggregate.SUM, Aggregate.COUNT):
         raise InvalidRequest("a pie chart shows shares of a whole: use agg=sum or agg=count")
     groups = statistics_service.statistics(uow, query, percentiles=agg is Aggregate.P95).groups
+    units = {group.unit for group in groups}
+    if len(units) > 1:  # the groups' shares of one total would add them
+        raise InvalidRequest(statistics_service.mixed_units(*units))
     data: list[float | None] = [getattr(group, str(agg)) for group in groups]
     total = sum(value for value in data if value is not None)
     return CategoryChart(
@@ -100,6 +106,9 @@ def heatmap(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate) -> HeatmapC
     zone = zone_of(query.tz)
     cells: dict[tuple[int, int], dict[str, float]] = {}
     answer = statistics_service.statistics(uow, query, percentiles=False)
+    units = {group.unit for group in answer.groups}
+    if len(units) > 1:  # each cell adds the hours falling on it
+        raise InvalidRequest(statistics_service.mixed_units(*units))
     for group in answer.groups:
         local = dt.datetime.fromisoformat(group.group["hour"]).astimezone(zone)
         cell = cells.setdefault(

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from analytics.answer_cache import AnswerCache
+from analytics.errors import InvalidRequest
 from analytics.ports import UnitOfWork
 from analytics.schemas.statistics import (
     Aggregate,
@@ -64,8 +65,23 @@ def forget_answers() -> None:
 
 
 def _rows(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
+    """The answer's rows, each of metrics of one unit (its `unit`, None for none): a row whose metrics
+    are in different units would add them, and is refused."""
     with uow:
-        return uow.statistics.rows(query, percentiles)
+        rows = uow.statistics.rows(query, percentiles)
+    for row in rows:
+        if row["unit"] != row["other_unit"]:
+            raise InvalidRequest(mixed_units(row["unit"], row["other_unit"]))
+        row["unit"] = row["unit"] or None
+    return rows
+
+
+def mixed_units(*units: str | None) -> str:
+    named = ", ".join(sorted({unit or "no unit" for unit in units}))
+    return (
+        f"the metrics asked for are in different units ({named}) and their values would be added: name a "
+        "metric_name or metric_type, or add unit to group_by"
+    )
 
 
 def _group_keys(query: StatisticsQuery, fields: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -115,9 +131,12 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
         keys = _group_keys(query, series_fields)
         by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
+        units: dict[tuple[Any, ...], str | None] = {}
         for row in _rows(uow, query, percentiles=agg is Aggregate.P95):
             group = {name: row[key] for name, key in keys}
             key = tuple(group.values())
+            if units.setdefault(key, row["unit"]) != row["unit"]:
+                raise InvalidRequest(mixed_units(units[key], row["unit"]))
             if key not in by_group:
                 by_group[key] = (group, [None] * len(starts))
             bucket = position.get(dt.datetime.fromisoformat(row[f"g{time_index}"]).astimezone(dt.UTC))
@@ -135,7 +154,10 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
             agg=agg,
             fill=fill,
             buckets=[moment.astimezone(zone) for moment in starts],
-            series=[Series(group=group, values=filled(values, fill)) for group, values in by_group.values()],
+            series=[
+                Series(group=group, values=filled(values, fill), unit=units.get(key))
+                for key, (group, values) in by_group.items()
+            ],
         )
 
     return cached(uow, ("time-series", query, agg, fill), compute)
