@@ -262,7 +262,8 @@ export function heatmapOption(input: HeatmapInput): Option {
       itemHeight: 120,
       inRange: { color: SEQUENTIAL },
       textStyle: AXIS_TEXT,
-      formatter: (value: number) => formatValue(value, input.unit, { compact: true }),
+      // The ends of the scale, in words: more is darker.
+      text: [formatValue(input.max, input.unit, { compact: true }), formatValue(input.min, input.unit, { compact: true })],
     },
     series: [{ type: "heatmap", data: cells, emphasis: { itemStyle: { borderColor: "#000", borderWidth: 1 } } }],
   };

@@ -51,11 +51,14 @@ export function formatValue(
     ? { notation: "compact", maximumFractionDigits: 1 }
     : { maximumFractionDigits: fraction };
   if (isCurrency(unit)) {
+    // Cents below a thousand ($664.22), whole amounts above ($927,251).
+    const cents = compact ? 0 : Math.abs(value) >= 1000 || integer ? 0 : 2;
     return new Intl.NumberFormat(locale, {
       ...base,
       style: "currency",
       currency: unit,
-      minimumFractionDigits: 0,
+      minimumFractionDigits: cents,
+      ...(compact ? {} : { maximumFractionDigits: cents }),
     }).format(value);
   }
   const number = new Intl.NumberFormat(locale, base).format(value);

@@ -6,6 +6,8 @@ describe("formatValue", () => {
   it("writes a currency unit as money, without cents on large sums", () => {
     expect(formatValue(927251.0000001, "USD", { locale: "en-US" })).toBe("$927,251");
     expect(formatValue(33.14, "EUR", { locale: "en-US" })).toBe("€33.14");
+    expect(formatValue(664.2199, "USD", { locale: "en-US" })).toBe("$664.22");
+    expect(formatValue(5, "USD", { locale: "en-US" })).toBe("$5.00");
   });
 
   it("writes other units after the number, and counts plainly", () => {

@@ -266,7 +266,7 @@ export async function forecastsPage(root: HTMLElement, query: URLSearchParams, s
         },
       ],
     };
-    const chartBox = h("div", { class: "chart chart-large" });
+    const chartBox = h("div", { class: "chart chart-large", "data-marked": flagged.length });
     const summary: string[] = [];
     if (answer.trend) summary.push(`Trend: ${answer.trend.direction} (${value(answer.trend.slope_per_period)} per ${state.period}).`);
     summary.push(answer.seasonality ? `A season of ${answer.seasonality.period} ${state.period}s was found.` : "No season was found.");
@@ -293,7 +293,7 @@ export async function forecastsPage(root: HTMLElement, query: URLSearchParams, s
       : h("p", { class: "muted anomalies" }, "Unusual points are looked for by day, week or month only.");
     replace(
       result,
-      h("h2", null, `${aggregateLabel(state.agg)} of ${humanize(state.metric).toLowerCase()} per ${state.period}`),
+      h("h2", null, `${humanize(state.metric)}: ${aggregateLabel(state.agg).toLowerCase()} per ${state.period}`),
       chartBox,
       h("p", { class: "muted" }, summary.join(" ")),
       ...answer.warnings.map((warning) => status("notice", warning)),
