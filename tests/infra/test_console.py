@@ -63,3 +63,8 @@ def test_synth_stops_with_the_way_to_build_when_the_bundle_is_missing(
     monkeypatch.setattr(api, "CONSOLE_SITE_DIR", tmp_path / "site")
     with pytest.raises(api.ConsoleNotBuilt, match="make console"):
         api.api_function_code(ApiFunction(CONSOLE_FUNCTION, "Web console"))
+
+
+def test_the_stack_outputs_the_consoles_address(default_synth: Synth) -> None:
+    output = default_synth.template.find_outputs("ConsoleUrl")["ConsoleUrl"]
+    assert "console/" in str(output["Value"])
