@@ -374,6 +374,8 @@ def test_a_token_shows_the_private_dashboards_and_a_refused_one_is_said_in_words
     page = anonymous.page()
     page.goto(console_url(console_runner, "#/dashboards"))
     assert wait_until_drawn(page) == "ready"
+    page.keyboard.press("Tab")  # the first stop is the link past the navigation
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     assert PRIVATE_DASHBOARD not in page.inner_text(".dashboard-list")
     assert "Sign in with a token" in page.inner_text(".page")
 
@@ -387,8 +389,15 @@ def test_a_token_shows_the_private_dashboards_and_a_refused_one_is_said_in_words
     page.wait_for_selector('dialog .field-problem:has-text("refused")')
     screenshot(page, "11-sign-in-refused")
 
-    page.fill("#token-input", f"Bearer {token}")
-    page.click('dialog button[type="submit"]')
+    # Signing in again, by keyboard alone: Escape closes the dialog, Enter opens it on the token field,
+    # Tab reaches its button
+    page.keyboard.press("Escape")
+    page.focus('[data-action="sign-in"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "token-input"
+    page.keyboard.insert_text(f"Bearer {token}")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     page.wait_for_selector(f'.dashboard-list a:has-text("{PRIVATE_DASHBOARD}")')
     assert f"Signed in as {DEMO_USER}" in page.inner_text(".session-box")
     assert token not in page.url

@@ -1,11 +1,13 @@
 // One dashboard: its widgets drawn on the 12-column grid from GET /dashboards/{id}/data, with the period,
 // time zone and auto-refresh controls. The executive view embeds the same view.
 
-import { api, isAbort, messageOf } from "../api";
+import { api, ApiError, isAbort, messageOf } from "../api";
 import { periodControls, periodParams, periodQuery, readPeriod, type PeriodState } from "../controls";
 import { h, replace, select, status } from "../dom";
 import { formatInstant } from "../format";
 import { replaceQuery } from "../router";
+import { currentToken } from "../session";
+import { signInNeeded } from "../signin";
 import type { Dashboard, DashboardData, WidgetConfig } from "../types";
 import { widgetUnits } from "../units";
 import { drawWidget, widgetCard } from "../widgets";
@@ -124,7 +126,7 @@ export function dashboardView(options: DashboardViewOptions): void {
       ]);
       if (extra) replace(extraBox, extra);
       replace(problem);
-      draw(data, unitById, controller.signal);
+      draw(data, unitById);
       updated.textContent = `Updated ${formatInstant(new Date())} · times in ${data.tz}`;
       root.dataset.state = "ready";
       performance.mark(DRAWN_MARK);
@@ -139,8 +141,7 @@ export function dashboardView(options: DashboardViewOptions): void {
     }
   }
 
-  function draw(data: DashboardData, unitById: Map<string, string | null>, loadSignal: AbortSignal): void {
-    void loadSignal;
+  function draw(data: DashboardData, unitById: Map<string, string | null>): void {
     if (data.widgets.length === 0) {
       replace(grid, status("empty", "This dashboard has no widgets yet."));
       return;
@@ -151,9 +152,7 @@ export function dashboardView(options: DashboardViewOptions): void {
     const kept = new Set<string>();
     for (const widget of ordered) {
       let card = grid.querySelector<HTMLElement>(`:scope > [data-widget-id="${CSS.escape(widget.id)}"]`);
-      if (!card) {
-        card = widgetCard(widget);
-      }
+      if (!card) card = widgetCard(widget);
       grid.append(card); // keeps the order
       kept.add(widget.id);
       try {
@@ -183,11 +182,13 @@ export async function dashboardPage(root: HTMLElement, id: string, query: URLSea
     dashboardView({ root, query, signal, dashboard });
   } catch (error) {
     if (isAbort(error)) return;
+    const hidden = error instanceof ApiError && error.status === 404 && !currentToken();
     replace(
       root,
       h("p", { class: "crumbs" }, h("a", { href: "#/dashboards" }, "Dashboards")),
       h("h1", null, "Dashboard"),
       status("error", messageOf(error)),
+      hidden ? signInNeeded("If it is one of your private dashboards, sign in to see it.") : null,
     );
     root.dataset.state = "error";
   }
