@@ -118,7 +118,7 @@ def dashboard_id(runner: LocalRunner, name: str, token: str | None = None) -> st
     return str(next(item["id"] for item in listed if item["name"] == name))
 
 
-def widgets(page: Any) -> dict[str, dict[str, Any]]:
+def widgets_on(page: Any) -> dict[str, dict[str, Any]]:
     """Every widget on the page: its type, state, text and how many pixels its chart inked."""
     found = {}
     for card in page.query_selector_all(".widget"):
@@ -132,7 +132,7 @@ def widgets(page: Any) -> dict[str, dict[str, Any]]:
 
 
 def assert_every_widget_drew(page: Any) -> dict[str, dict[str, Any]]:
-    drawn = widgets(page)
+    drawn = widgets_on(page)
     assert drawn, "no widgets on the page"
     for widget_id, widget in drawn.items():
         assert widget["state"] == "ready", (widget_id, widget["text"])
@@ -360,6 +360,44 @@ def test_a_report_is_generated_and_downloaded(console_runner: LocalRunner, analy
         page.click(f"{row} a.download")
     assert download.value.url.startswith("http://127.0.0.1:")
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_a_widget_that_failed_shows_its_error_in_place_and_the_others_draw(
+    console_runner: LocalRunner, anonymous: Watched
+) -> None:
+    # Given a dashboard whose hourly chart cannot cover two years (over 10,000 buckets) beside a bar chart
+    widgets = [
+        {
+            "id": "hourly",
+            "title": "Donations per hour",
+            "type": "line",
+            "query": {"metric_name": "donation_received", "interval": "hour"},
+            "layout": {"x": 0, "y": 0, "w": 6, "h": 4},
+        },
+        {
+            "id": "by-type",
+            "title": "By partner type",
+            "type": "bar",
+            "query": {"metric_name": "donation_received", "group_by": ["dimensions.partner_type"]},
+            "layout": {"x": 6, "y": 0, "w": 6, "h": 4},
+        },
+    ]
+    body = {"name": "Two widgets", "is_public": True, "config": {"widgets": widgets}}
+    created = console_runner.request("POST", "/api/v1/dashboards", body, console_runner.token("analyst"))
+    assert created.status == 201, created.text
+    page = anonymous.page()
+    # When it is opened for two whole years ending today (a date range, as a person would choose it)
+    today = dt.datetime.now(dt.UTC).date()
+    start = today - dt.timedelta(days=730)
+    view = f"#/dashboards/{created.json()['id']}?range=custom&from={start}&to={today}&tz=UTC"
+    page.goto(console_url(console_runner, view))
+    assert wait_until_drawn(page) == "ready"
+    # Then the hourly chart says why in its own place, and the bar chart draws
+    drawn = widgets_on(page)
+    assert drawn["hourly"]["state"] == "error"
+    assert "could not be drawn" in drawn["hourly"]["text"] and "10,000" in drawn["hourly"]["text"]
+    assert drawn["by-type"]["state"] == "ready" and drawn["by-type"]["ink"] > 500
+    screenshot(page, "14-failed-widget")
 
 
 def forged(token: str) -> str:
