@@ -224,6 +224,20 @@ def test_a_demo_dashboard_follows_the_period_and_the_time_zone(
     screenshot(page, "03-dashboard-last-7-days-kiritimati")
 
 
+def test_auto_refresh_asks_again_on_its_interval(console_runner: LocalRunner, anonymous: Watched) -> None:
+    page = anonymous.page()
+    page.clock.install()  # the page's timers run on the test's clock, not the wall's
+    page.goto(console_url(console_runner, f"#/dashboards/{dashboard_id(console_runner, 'Social media')}"))
+    assert wait_until_drawn(page) == "ready"
+    page.select_option('[data-control="refresh"]', "30")
+    assert "refresh=30" in page.url
+    with page.expect_response(lambda response: "/data?" in response.url) as refreshed:
+        page.clock.run_for(31_000)
+    assert refreshed.value.status == 200
+    assert wait_until_drawn(page) == "ready"
+    assert_every_widget_drew(page)
+
+
 def test_every_widget_type_draws_on_a_laptop_and_a_phone(
     console_runner: LocalRunner, browser: Any, anonymous: Watched
 ) -> None:
