@@ -7,9 +7,21 @@ DATA_DIR ?= .local
 # jsii (under aws-cdk-lib) nags about the machine's Node.js version on every synth.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = 1
 
-.PHONY: install up demo test test-fast fuzz lint format synth clean
+.PHONY: install console up demo test test-fast fuzz lint format synth clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed console
+
+## The web console's bundle (console/ → functions/console/site), from the npm registry through the lock file
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html \
+	console/vite.config.ts console/tsconfig.json
+CONSOLE_BUNDLE := functions/console/site/index.html
+console: $(CONSOLE_BUNDLE)
+
+console/node_modules/.package-lock.json: console/package.json console/package-lock.json
+	npm --prefix console ci --no-audit --no-fund --loglevel=error
+
+$(CONSOLE_BUNDLE): console/node_modules/.package-lock.json $(CONSOLE_SOURCES)
+	npm --prefix console run --silent build
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +38,7 @@ demo: install
 
 ## Every test suite: unit, integration, infrastructure, end-to-end
 test: install
+	npm --prefix console run --silent test
 	$(BIN)/pytest
 
 test-fast: install
@@ -37,6 +50,7 @@ fuzz: install
 	$(BIN)/python -m tests.e2e.fuzz --examples $(FUZZ_EXAMPLES) $(if $(SEED),--seed $(SEED))
 
 lint: install
+	npm --prefix console run --silent check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared functions infra
@@ -50,4 +64,4 @@ synth: install
 	PATH="$(abspath $(BIN)):$$PATH" npx --yes aws-cdk@2 synth --quiet
 
 clean:
-	rm -rf cdk.out layers/build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out layers/build .pytest_cache .mypy_cache .ruff_cache functions/console/site console/node_modules

@@ -33,7 +33,7 @@ app.configure_openapi_merge(
     path=str(FUNCTIONS_DIR),
     pattern="handler.py",
     recursive=True,
-    exclude=["**/docs/**", "**/__pycache__/**"],
+    exclude=["**/docs/**", "**/console/**", "**/__pycache__/**"],
     title=TITLE,
     version=VERSION,
     description=DESCRIPTION,

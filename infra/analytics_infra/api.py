@@ -16,6 +16,8 @@ from analytics_infra.constants import (
     API_THROTTLE_BURST,
     API_THROTTLE_RATE_PER_SECOND,
     CACHE_FILES,
+    CONSOLE_FUNCTION,
+    CONSOLE_SITE_DIR,
     DOCS_FUNCTION,
     DOCS_HANDLER,
     FUNCTIONS_DIR,
@@ -26,7 +28,14 @@ from analytics_infra.constants import (
 from analytics_infra.function import AnalyticsFunction, FunctionPlatform, function_code
 from analytics_infra.nag import acknowledge
 from analytics_infra.optional_auth import OptionalAuthorizer
-from analytics_infra.routes import API_FUNCTIONS, ROUTES, ApiFunction, requires_token, takes_optional_token
+from analytics_infra.routes import (
+    API_FUNCTIONS,
+    ROUTES,
+    Access,
+    ApiFunction,
+    requires_token,
+    takes_optional_token,
+)
 
 # HTTP API context variables, one JSON object per request.
 ACCESS_LOG_FIELDS = {
@@ -60,11 +69,33 @@ class AccessLogSettings:
         return aws_apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))
 
 
+# Why API Gateway lets a route through without a token, for cdk-nag's AwsSolutions-APIG4.
+OPEN_ROUTE_REASONS = {
+    Access.READ: "Reads are public by the product's decision (spec README); the requireAuthForReads context "
+    "puts them behind the JWT authorizer too.",
+    Access.OPEN: "The web console's static files (page, scripts, styles) hold no data and must load before "
+    "anyone can sign in; the page calls the API with its user's token.",
+}
+
+
+class ConsoleNotBuilt(Exception):
+    """The console's bundle is missing from functions/console/site: the stack would deploy a console that
+    answers 503."""
+
+
 def api_function_code(spec: ApiFunction) -> tuple[aws_lambda.Code, str]:
     """The asset and handler of an API function. The docs function reads its siblings' handler
-    modules at run time to merge their OpenAPI schemas, so its asset is the whole functions folder."""
+    modules at run time to merge their OpenAPI schemas, so its asset is the whole functions folder (less
+    the console's bundle, which it never reads). The console's asset carries the built bundle, which must be
+    there at synth time."""
     if spec.name == DOCS_FUNCTION:
-        return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=CACHE_FILES), DOCS_HANDLER
+        exclude = [*CACHE_FILES, f"{CONSOLE_FUNCTION}/{CONSOLE_SITE_DIR.name}"]
+        return aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=exclude), DOCS_HANDLER
+    if spec.name == CONSOLE_FUNCTION and not (CONSOLE_SITE_DIR / "index.html").is_file():
+        raise ConsoleNotBuilt(
+            f"the web console is not built ({CONSOLE_SITE_DIR}/index.html is missing): run `make console` "
+            "(npm ci and npm run build in console/) before synthesizing"
+        )
     return function_code(spec.name), HANDLER
 
 
@@ -148,9 +179,4 @@ class Api(Construct):
                 authorizer=route_authorizer,
             )
             if route_authorizer is open_access:
-                acknowledge(
-                    http_route,
-                    "AwsSolutions-APIG4",
-                    "Reads are public by the product's decision (spec README); the requireAuthForReads "
-                    "context puts them behind the JWT authorizer too.",
-                )
+                acknowledge(http_route, "AwsSolutions-APIG4", OPEN_ROUTE_REASONS[route.access])

@@ -50,8 +50,13 @@ REPORTS_API_FUNCTION = "reports"
 JOBS_API_FUNCTION = "jobs"
 # The goals API computes progress and sends alerts (events on the bus, e-mail), as the scheduler does.
 GOALS_API_FUNCTION = "goals"
+# The web console: the bundle Vite builds from console/ lands beside the function's handler (site/), and the
+# function's asset carries it. `make console` builds it (npm ci from the lock file, then npm run build).
+CONSOLE_FUNCTION = "console"
+CONSOLE_SITE_DIR = FUNCTIONS_DIR / CONSOLE_FUNCTION / "site"
+CONSOLE_SOURCE_DIR = REPO_ROOT / "console"
 # API functions that never touch the database get neither its address nor its credentials.
-FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION})
+FUNCTIONS_WITHOUT_DATABASE = frozenset({DOCS_FUNCTION, CONSOLE_FUNCTION})
 
 # The optional authorizer (routes with Access.OPTIONAL while reads are open): verifies a bearer token when
 # one is sent. API Gateway waits at most 10 s for a Lambda authorizer; fetching the issuer's discovery

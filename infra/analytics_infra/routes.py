@@ -13,6 +13,9 @@ class Access(StrEnum):
     # Open reads that identify the caller when a token is sent (private dashboards for their owners): with
     # reads open, the optional authorizer verifies a token if there is one; otherwise plain protected reads.
     OPTIONAL = "optional"
+    # Never behind an authorizer, whatever the deployment requires for reads: the web console's static files.
+    # They hold no data; the page calls the API with the token its user signs in with.
+    OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("insights", "Domain insights: partners, projects, social media, notifications"),
     ApiFunction("advanced", "Advanced analytics: predictions, forecasts, comparisons, calculations", 1024),
     ApiFunction("goals", "KPI goals: CRUD, progress from the metrics, forecasts, alerts", 1024),
+    ApiFunction(
+        "console", "Web console: the static bundle under /console/", memory_mb=256, timeout_seconds=10
+    ),
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -92,10 +98,15 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/events", "simple", Access.WRITE),
     Route("DELETE", "/events", "simple", Access.WRITE),
     Route("GET", "/dashboard", "simple", Access.READ),
+    # The web console (its page, scripts and styles), served from the same origin as the API it calls.
+    Route("GET", "/console", "console", Access.OPEN),
+    Route("GET", "/console/{proxy+}", "console", Access.OPEN),
 )
 
 
 def requires_token(route: Route, *, require_auth_for_reads: bool) -> bool:
+    if route.access is Access.OPEN:
+        return False
     return route.access not in (Access.READ, Access.OPTIONAL) or require_auth_for_reads
 
 

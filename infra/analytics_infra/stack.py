@@ -87,6 +87,12 @@ class AnalyticsStack(Stack):
         migration = Migration(self, "Migration", platform=platform)
 
         CfnOutput(self, "ApiUrl", value=self.api.stage.url)
+        CfnOutput(
+            self,
+            "ConsoleUrl",
+            value=f"{self.api.stage.url}console/",
+            description="The web console: open it in a browser",
+        )
         CfnOutput(self, "SchemaVersion", value=migration.schema_version)
         CfnOutput(self, "IngestQueueUrl", value=self.messaging.ingest_queue.queue_url)
         CfnOutput(

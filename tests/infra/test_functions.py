@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics_infra.constants import DOCS_FUNCTION, DOCS_HANDLER, HANDLER
+from analytics_infra.constants import DOCS_FUNCTION, DOCS_HANDLER, FUNCTIONS_WITHOUT_DATABASE, HANDLER
 from analytics_infra.routes import API_FUNCTIONS
 from tests.infra.conftest import Synth
 
@@ -73,13 +73,13 @@ def test_functions_get_their_settings_and_only_database_users_the_database(defau
     for name, properties in api_functions(default_synth).items():
         variables = set(properties["Environment"]["Variables"])
         assert variables >= COMMON_VARIABLES, name
-        if name == DOCS_FUNCTION:
+        if name in FUNCTIONS_WITHOUT_DATABASE:
             assert not variables & DATABASE_VARIABLES
         else:
             assert variables >= DATABASE_VARIABLES, name
 
 
-def test_database_users_may_read_the_secret_and_the_docs_function_may_not(default_synth: Synth) -> None:
+def test_database_users_may_read_the_secret_and_the_others_may_not(default_synth: Synth) -> None:
     secret_readers: set[str] = set()
     for policy in default_synth.resources("AWS::IAM::Policy").values():
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
@@ -89,4 +89,4 @@ def test_database_users_may_read_the_secret_and_the_docs_function_may_not(defaul
         name: properties["Role"]["Fn::GetAtt"][0] for name, properties in api_functions(default_synth).items()
     }
     for name, role in function_roles.items():
-        assert (role in secret_readers) is (name != DOCS_FUNCTION), name
+        assert (role in secret_readers) is (name not in FUNCTIONS_WITHOUT_DATABASE), name

@@ -93,6 +93,7 @@ def _endpoints(port: int, environment: LocalEnvironment) -> dict[str, Any]:
         "pid": os.getpid(),
         "port": port,
         "api_url": api_url,
+        "console_url": f"{api_url}/console/",
         "docs_url": f"{api_url}/api/v1/docs",
         "openapi_url": f"{api_url}/api/v1/openapi.json",
         "aws_endpoint_url": aws.endpoint_url,
@@ -114,6 +115,7 @@ def _endpoints(port: int, environment: LocalEnvironment) -> dict[str, Any]:
 
 def _summary(endpoints: dict[str, Any], endpoints_file: Path, data_dir: Path, seconds: float) -> str:
     rows = [
+        ("Console", f"{endpoints['console_url']} (open this in a browser)"),
         ("API", f"{endpoints['api_url']}/api/v1"),
         ("Docs", endpoints["docs_url"]),
         ("OpenAPI", endpoints["openapi_url"]),
