@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from analytics.db.engine import pg8000_url
 from analytics_infra.local.demo_dashboards import DEMO_DASHBOARDS, DEMO_USER
 from tests.demo_data import demo_metrics
 from tests.e2e.browser import (
@@ -72,19 +70,19 @@ def load_demo(runner: LocalRunner) -> None:
     for dashboard in DEMO_DASHBOARDS:
         created = runner.request("POST", "/api/v1/dashboards", dashboard, admin)
         assert created.status == 201, created.text
-    # A goal for the goal widgets to draw (the goals API, issue 23, will create them; its table is there).
-    engine = create_engine(pg8000_url(runner.endpoints["database_url"]))
+    # A goal for the goal widgets to draw, measured from the demo's donations
     today = now.date()
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO goals (id, name, metric_type, target_value, current_value, unit, start_date,"
-                " end_date, progress_percentage) VALUES (gen_random_uuid(), 'Year-end appeal', 'donation',"
-                " 1000000, 400000, 'USD', :start, :end, 40)"
-            ),
-            {"start": today - dt.timedelta(days=60), "end": today + dt.timedelta(days=30)},
-        )
-    engine.dispose()
+    goal = {
+        "name": "Year-end appeal",
+        "metric_type": "donation",
+        "metric_name": "donation_received",
+        "target_value": 1000000,
+        "unit": "USD",
+        "start_date": str(today - dt.timedelta(days=60)),
+        "end_date": str(today + dt.timedelta(days=30)),
+    }
+    created = runner.request("POST", "/api/v1/goals", goal, admin)
+    assert created.status == 201, created.text
 
 
 @pytest.fixture(scope="module")
@@ -321,10 +319,6 @@ def test_a_forecast_draws_its_band_and_marks_the_anomalies_the_service_found(
     screenshot(page, "07-forecast")
 
 
-@pytest.mark.skip(
-    reason="The KPI goals API (GET /api/v1/goals, GET /api/v1/goals/{id}/progress: issue 23) does not exist "
-    "yet; its engineer enables this test when the endpoints land"
-)
 def test_a_goal_shows_its_progress_probability_and_forecast_fan(
     console_runner: LocalRunner, analyst: Watched
 ) -> None:
@@ -333,6 +327,7 @@ def test_a_goal_shows_its_progress_probability_and_forecast_fan(
         "name": "Spring appeal",
         "description": "Donations for the spring appeal",
         "metric_type": "donation",
+        "metric_name": "donation_received",
         "target_value": 500000,
         "unit": "USD",
         "start_date": str(today - dt.timedelta(days=40)),

@@ -23,6 +23,7 @@ interface Goal {
   status: string;
   progress_percentage: number;
   forecast_value: number | null;
+  outlook: string | null; // on_track, at_risk, off_track, achieved, failed: as last computed
 }
 
 type ProgressStatus = "on_track" | "at_risk" | "off_track" | "achieved" | "failed";
@@ -40,7 +41,7 @@ interface Progress {
   forecast: { value: number; lower: number; upper: number } | null; // 90 % interval at the end date
   probability: number | null; // 0 to 1
   status: ProgressStatus;
-  daily: Array<{ date: string; value: number }>; // cumulative
+  daily: Array<{ date: string; value: number | null; cumulative: number }>; // the day's value, and the goal's then
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -72,7 +73,7 @@ export async function goalsPage(root: HTMLElement, _query: URLSearchParams, sign
               "li",
               { class: "card goal-card", "data-goal-id": goal.id },
               h("h2", { class: "card-title" }, h("a", { href: `#/goals/${encodeURIComponent(goal.id)}` }, goal.name)),
-              h("p", { class: "badges" }, h("span", { class: `badge badge-${goal.status}` }, STATUS_WORDS[goal.status] ?? goal.status)),
+              h("p", { class: "badges" }, h("span", { class: `badge badge-${goal.outlook ?? goal.status}` }, STATUS_WORDS[goal.outlook ?? goal.status] ?? goal.outlook ?? goal.status)),
               progressBar(goal.progress_percentage, null, `${goal.name}: progress`),
               h(
                 "p",
@@ -146,7 +147,7 @@ function fan(goal: Goal, progress: Progress): Option {
   const actual = none();
   progress.daily.forEach((point) => {
     const i = index.get(point.date);
-    if (i !== undefined) actual[i] = point.value;
+    if (i !== undefined) actual[i] = point.cumulative;
   });
   const centre = none();
   const lower = none();
@@ -155,7 +156,7 @@ function fan(goal: Goal, progress: Progress): Option {
   const from = last ? index.get(last.date) ?? 0 : 0;
   const to = days.length - 1;
   if (progress.forecast && to > from) {
-    const start = last?.value ?? progress.current_value;
+    const start = last?.cumulative ?? progress.current_value;
     for (let i = from; i <= to; i += 1) {
       const share = (i - from) / (to - from);
       centre[i] = start + (progress.forecast.value - start) * share;
