@@ -22,6 +22,7 @@ from analytics.schemas.statistics import (
     Aggregate,
     Comparison,
     Fill,
+    MetricAggregation,
     StatisticsAnswer,
     TimeSeriesAnswer,
     TrendsAnswer,
@@ -166,6 +167,34 @@ STATISTICS_DESCRIPTION = (
     "filters or groups, bounds inside an hour, or a zone with non-whole-hour offsets. Filter by dimension "
     "with `dimensions.<key>=<value>`."
 )
+
+
+@app.get(
+    "/api/v1/metrics/aggregations",
+    **documented(400),
+    summary="Aggregated metrics per hour, day, week or month (spec/001)",
+    description="Each metric series' count, sum, avg, min, max, standard deviation and percentiles per "
+    "period of `level` (local periods of `tz`; weeks from Monday), newest first, with its unit; the same "
+    "filters and period as the statistics. Paginated.",
+    tags=["Statistics"],
+)
+def get_aggregations(
+    service_name: Annotated[ServiceName | None, Query()] = None,
+    metric_type: Annotated[MetricType | None, Query()] = None,
+    metric_name: Annotated[str | None, Query()] = None,
+    start_date: PeriodStart = None,
+    end_date: PeriodEnd = None,
+    level: Annotated[Interval, Query(description="The aggregation level")] = Interval.DAY,
+    tz: TimeZone = "UTC",
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT)] = DEFAULT_PAGE_LIMIT,
+) -> Page[MetricAggregation]:
+    require(app, Action.READ)
+    by_series = ["service_name,metric_type,metric_name,unit"]
+    query = statistics_query(
+        app, service_name, metric_type, metric_name, start_date, end_date, by_series, tz, level
+    )
+    return statistics_service.aggregations(unit_of_work(), query, skip, limit)
 
 
 @app.get(

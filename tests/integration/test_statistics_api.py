@@ -293,3 +293,29 @@ def test_a_day_of_one_series_reads_its_stored_quantiles_and_others_merge_sketche
     assert (first_day["count"], first_day["p50"]) == (50, 10.0)  # stored, so read as stored
     assert days["groups"][1]["p50"] == pytest.approx(50.0, rel=0.03)  # computed from the sketch
     assert whole["groups"][0]["p50"] == pytest.approx(50.0, rel=0.03)  # two days: sketches merged
+
+
+def test_aggregations_give_each_series_figures_per_period_of_the_level(invoke: Invoke) -> None:
+    load(
+        [
+            metric(value=10, timestamp="2025-03-03T10:00:00Z"),
+            metric(value=30, timestamp="2025-03-04T11:00:00Z", idempotency_key="b"),
+            metric(
+                "new_partner", value=1, unit="count", timestamp="2025-03-10T09:00:00Z", idempotency_key="c"
+            ),
+        ]
+    )
+
+    period = {"start_date": "2025-03-01", "end_date": "2025-03-16"}
+    weekly = ask(invoke, "aggregations", level="week", **period).body
+    daily = ask(invoke, "aggregations", limit="1", skip="1", **period).body
+
+    assert weekly["total"] == 2
+    assert [
+        (a["metric_name"], a["period_start"], a["sum"], a["count"], a["unit"]) for a in weekly["items"]
+    ] == [
+        ("new_partner", "2025-03-10T00:00:00Z", 1.0, 1, "count"),
+        ("donation_received", "2025-03-03T00:00:00Z", 40.0, 2, "USD"),
+    ]
+    assert weekly["items"][1]["avg"] == 20.0 and weekly["items"][1]["level"] == "week"
+    assert daily["total"] == 3 and [a["period_start"][:10] for a in daily["items"]] == ["2025-03-04"]

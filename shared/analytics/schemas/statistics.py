@@ -100,3 +100,14 @@ class TrendsAnswer(BaseModel):
     agg: Aggregate
     tz: str
     trends: list[Trend]
+
+
+class MetricAggregation(Figures):
+    """One metric series' figures over one period of an aggregation level (spec/001's MetricAggregation)."""
+
+    service_name: str
+    metric_type: str
+    metric_name: str
+    unit: str | None
+    level: Interval
+    period_start: dt.datetime = Field(description="The period's local start")

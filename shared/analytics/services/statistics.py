@@ -16,11 +16,13 @@ from pydantic import TypeAdapter
 from analytics.answer_cache import AnswerCache
 from analytics.errors import InvalidRequest
 from analytics.ports import UnitOfWork
+from analytics.schemas.common import Page
 from analytics.schemas.statistics import (
     Aggregate,
     Comparison,
     Fill,
     GroupStatistics,
+    MetricAggregation,
     Series,
     StatisticsAnswer,
     TimeSeriesAnswer,
@@ -30,6 +32,7 @@ from analytics.schemas.statistics import (
 from analytics.settings import get_settings
 from analytics.statistics import (
     FIGURES,
+    GROUP_OF_INTERVAL,
     PERCENTILE_RELATIVE_ERROR,
     TIME_GROUPS,
     Source,
@@ -208,3 +211,27 @@ def trends(uow: UnitOfWork, query: StatisticsQuery, compare: Comparison, agg: Ag
         tz=query.tz,
         trends=result,
     )
+
+
+def aggregations(uow: UnitOfWork, query: StatisticsQuery, skip: int, limit: int) -> Page[MetricAggregation]:
+    """Each metric series' figures per period of `query.interval` (query groups by series, unit and that
+    interval's time field), newest period first."""
+    level = query.interval
+    assert level is not None, "aggregations group by a time field"
+    answer = statistics(uow, query, percentiles=True)
+    time_field = GROUP_OF_INTERVAL[level]
+    items = [
+        MetricAggregation(
+            **group.model_dump(exclude={"group", "unit"}),
+            service_name=group.group["service_name"],
+            metric_type=group.group["metric_type"],
+            metric_name=group.group["metric_name"],
+            unit=group.unit,
+            level=level,
+            period_start=dt.datetime.fromisoformat(group.group[time_field]),
+        )
+        for group in answer.groups
+        if group.count
+    ]
+    items.sort(key=lambda item: (-item.period_start.timestamp(), item.service_name, item.metric_name))
+    return Page[MetricAggregation](items=items[skip : skip + limit], total=len(items), skip=skip, limit=limit)
