@@ -9,7 +9,17 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION = 1
 
 .PHONY: install console up demo test test-fast fuzz lint format synth clean
 
-install: $(VENV)/.installed console
+## ReDoc's standalone script for the docs' ReDoc pages, unpacked from the npm registry's package of this version
+REDOC_VERSION := 2.5.2
+REDOC_SCRIPT := functions/docs/redoc/redoc.standalone.js
+$(REDOC_SCRIPT):
+	mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null \
+		&& tar -xzf redoc-$(REDOC_VERSION).tgz --strip-components=2 \
+			package/bundles/redoc.standalone.js package/bundles/redoc.standalone.js.LICENSE.txt \
+		&& rm redoc-$(REDOC_VERSION).tgz
+
+install: $(VENV)/.installed console $(REDOC_SCRIPT)
 
 ## The web console's bundle (console/ → functions/console/site), from the npm registry through the lock file
 CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html \
@@ -64,4 +74,4 @@ synth: install
 	PATH="$(abspath $(BIN)):$$PATH" npx --yes aws-cdk@2 synth --quiet
 
 clean:
-	rm -rf cdk.out layers/build .pytest_cache .mypy_cache .ruff_cache functions/console/site console/node_modules
+	rm -rf cdk.out layers/build .pytest_cache .mypy_cache .ruff_cache functions/console/site functions/docs/redoc console/node_modules

@@ -1,4 +1,4 @@
-"""API documentation: the OpenAPI document of every function merged into one, and Swagger UI.
+"""API documentation: the OpenAPI document of every function merged into one, Swagger UI and ReDoc.
 
 The document is built from the sibling `handler.py` files' resolvers, so it never drifts from
 the routes. The Lambda's code asset is the whole `functions/` folder for that reason.
@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import Server
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from analytics.api_docs import redoc_page
 from analytics.http import BEARER_SCHEME, configure_resolver, read_json_body, resolve
 from analytics.observability import logger, tracer
 
@@ -26,6 +27,8 @@ DESCRIPTION = (
     "(its authorizers' 401 and 403, its 10 MB limit's 413) are `{\"message\": ...}`."
 )
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
+# ReDoc's standalone script, unpacked from the npm registry's package by `make install` (see the Makefile).
+REDOC_SCRIPT = Path(__file__).resolve().parent / "redoc" / "redoc.standalone.js"
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
@@ -48,6 +51,23 @@ app.enable_swagger(path="/api/v1/docs", title=TITLE, version=VERSION)
 def openapi_document() -> Response[str]:
     return Response(
         status_code=200, content_type=content_types.APPLICATION_JSON, body=app.get_openapi_merge_json_schema()
+    )
+
+
+@app.get("/api/v1/redoc", include_in_schema=False)
+def redoc() -> Response[str]:
+    return Response(
+        status_code=200, content_type=content_types.TEXT_HTML, body=redoc_page(TITLE, "/api/v1/openapi.json")
+    )
+
+
+@app.get("/api/v1/redoc.standalone.js", include_in_schema=False)
+def redoc_script() -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="application/javascript",
+        body=REDOC_SCRIPT.read_text(encoding="utf-8"),
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from analytics.api_docs import redoc_page
 from analytics.auth import Action
 from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
 from analytics.observability import logger, metrics, tracer
@@ -41,6 +42,26 @@ from analytics.wiring import health, simple_unit_of_work
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
 configure_resolver(app)
+SIMPLE_TITLE = "Analytics Service: simple API (spec/004)"
+app.enable_swagger(path="/docs", title=SIMPLE_TITLE)
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    """The simple API's own document: only its routes at the root, as spec/004 serves it."""
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=app.get_openapi_json_schema(title=SIMPLE_TITLE),
+    )
+
+
+@app.get("/redoc", include_in_schema=False)
+def redoc() -> Response[str]:
+    return Response(
+        status_code=200, content_type=content_types.TEXT_HTML, body=redoc_page(SIMPLE_TITLE, "/openapi.json")
+    )
+
 
 TAGS = ["Simple API (spec/004)"]
 HEALTH_DESCRIPTION = (

@@ -87,6 +87,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/health", "health", Access.READ),
     Route("GET", "/api/v1/openapi.json", "docs", Access.READ),
     Route("GET", "/api/v1/docs", "docs", Access.READ),
+    Route("GET", "/api/v1/redoc", "docs", Access.READ),
+    Route("GET", "/api/v1/redoc.standalone.js", "docs", Access.READ),
     # The simple API (spec/004): a compatibility API at the root, beside /api/v1.
     Route("GET", "/health", "simple", Access.READ),
     Route("GET", "/health-check", "simple", Access.READ),
@@ -98,6 +100,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/events", "simple", Access.WRITE),
     Route("DELETE", "/events", "simple", Access.WRITE),
     Route("GET", "/dashboard", "simple", Access.READ),
+    Route("GET", "/docs", "simple", Access.READ),
+    Route("GET", "/redoc", "simple", Access.READ),
+    Route("GET", "/openapi.json", "simple", Access.READ),
     # The web console (its page, scripts and styles), served from the same origin as the API it calls.
     Route("GET", "/console", "console", Access.OPEN),
     Route("GET", "/console/{proxy+}", "console", Access.OPEN),

@@ -6,8 +6,9 @@ import pytest
 
 from functions.docs.handler import lambda_handler as docs_handler
 from functions.health.handler import lambda_handler as health_handler
+from functions.simple.handler import lambda_handler as simple_handler
 from tests.conftest import reset_caches
-from tests.integration.conftest import Invoke, load_event
+from tests.integration.conftest import HttpResult, Invoke, load_event
 
 
 def test_health_reports_database_and_schema_version(invoke: Invoke, migrated: str) -> None:
@@ -56,3 +57,38 @@ def test_swagger_ui_is_served(invoke: Invoke) -> None:
     result = invoke(docs_handler, load_event("docs_openapi", path="/api/v1/docs"))
     assert result.status == 200
     assert "swagger" in result.body.lower()
+
+
+def test_redoc_is_served_with_its_script_from_the_service(invoke: Invoke) -> None:
+    page = invoke(docs_handler, load_event("docs_openapi", path="/api/v1/redoc"))
+    script = invoke(docs_handler, load_event("docs_openapi", path="/api/v1/redoc.standalone.js"))
+
+    assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert '<redoc spec-url="/api/v1/openapi.json">' in page.body
+    assert '<script src="/api/v1/redoc.standalone.js">' in page.body and "http" not in page.body
+    assert script.status == 200 and len(script.body) > 500_000 and "Redoc" in script.body
+
+
+def simple_get(invoke: Invoke, path: str) -> HttpResult:
+    event = load_event("simple_health", path=path)
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"GET {path}"
+    return invoke(simple_handler, event)
+
+
+def test_the_simple_api_serves_its_own_document_swagger_ui_and_redoc(invoke: Invoke) -> None:
+    document = simple_get(invoke, "/openapi.json")
+    swagger = simple_get(invoke, "/docs")
+    redoc = simple_get(invoke, "/redoc")
+
+    assert document.status == 200
+    assert set(document.body["paths"]) == {
+        "/health",
+        "/health-check",
+        "/metrics",
+        "/metrics/{metric_name}",
+        "/events",
+        "/dashboard",
+    }
+    assert "spec/004" in document.body["info"]["title"]
+    assert swagger.status == 200 and "swagger" in swagger.body.lower()
+    assert redoc.status == 200 and '<redoc spec-url="/openapi.json">' in redoc.body
