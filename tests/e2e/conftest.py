@@ -65,6 +65,8 @@ class LocalRunner:
     data_dir: Path
     port: int
     log: Path
+    options: tuple[str, ...] = ()  # more `up` options, such as --demo
+    start_timeout: float = START_TIMEOUT_SECONDS
     process: subprocess.Popen[bytes] | None = None
     endpoints: dict[str, Any] = field(default_factory=dict)
     # The health check's answers while the last start was under way (None: no connection yet).
@@ -77,13 +79,13 @@ class LocalRunner:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [command(), "up", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+                [command(), "up", "--port", str(self.port), "--data-dir", str(self.data_dir), *self.options],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=environment(),
             )
         self.starting_replies = []
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.fail(f"analytics-local up exited with {self.process.returncode} while starting")
@@ -95,7 +97,7 @@ class LocalRunner:
             time.sleep(0.25)
         self.process.kill()
         self.process.wait()
-        self.fail(f"analytics-local up was not healthy within {START_TIMEOUT_SECONDS}s")
+        self.fail(f"analytics-local up was not healthy within {self.start_timeout:.0f}s")
 
     def stop(self) -> int:
         """Ctrl+C, as a person would; returns the exit code."""
@@ -124,7 +126,14 @@ class LocalRunner:
             headers["Content-Type"] = "application/json"
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(self.url(path), data=data, headers=headers, method=method)
+        return self.request_raw(method, self.url(path), headers=headers, body=data)
+
+    def request_raw(
+        self, method: str, url: str, headers: dict[str, str], body: str | bytes | None = None
+    ) -> Reply:
+        """A request as given: the whole URL, the headers and the body as they are."""
+        data = body.encode() if isinstance(body, str) else body
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return Reply(response.status, dict(response.headers), response.read().decode())

@@ -13,6 +13,7 @@ from analytics.enums import Role
 from analytics.settings import SettingsError, get_settings
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.demo_dashboards import load_demo_dashboards
+from analytics_infra.local.demo_goals import load_demo_goals
 from analytics_infra.local.environment import local_environment
 from analytics_infra.local.errors import LocalRunnerError
 from analytics_infra.local.functions import Functions, UnknownFunction
@@ -192,6 +193,7 @@ def _demo(args: argparse.Namespace) -> None:
     with local_environment(args.data_dir, _stdout, functions=functions):
         load_demo(functions, get_settings(), _stdout)
         load_demo_dashboards(functions, get_settings(), _stdout)
+        load_demo_goals(functions, get_settings(), _stdout)
     _stdout(f"done in {time.monotonic() - began:.1f}s")
 
 

@@ -16,6 +16,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy import text
+
+from analytics.db.engine import get_engine
 from analytics.enums import Role
 from analytics.settings import Settings
 from analytics_infra.local.authorizer import authorizer_context
@@ -200,13 +203,24 @@ def generate(days: list[date], now: datetime) -> tuple[list[dict[str, Any]], lis
 
 
 def load_demo(
-    functions: Functions, settings: Settings, progress: Callable[[str], None], *, now: datetime | None = None
+    functions: Functions,
+    settings: Settings,
+    progress: Callable[[str], None],
+    *,
+    now: datetime | None = None,
+    stored_keys: Callable[[], set[str]] | None = None,
 ) -> tuple[Tally, Tally]:
-    """Generates the demo data and posts it in bulk to the metrics and events functions."""
+    """Generates the demo data and posts it in bulk to the metrics and events functions, leaving out what
+    an earlier run stored (`stored_keys`: the stored demo items' idempotency keys, from the database)."""
     now = now or datetime.now(UTC)
     days = demo_days(now.date())
     metrics, events = generate(days, now)
     progress(f"demo: {len(metrics):,} metrics and {len(events):,} events from {days[0]} to {days[-1]}")
+    stored = (stored_keys or stored_demo_keys)()
+    metrics = [item for item in metrics if item["idempotency_key"] not in stored]
+    events = [item for item in events if item["idempotency_key"] not in stored]
+    if stored:
+        progress(f"demo: {len(stored):,} items stored by an earlier run are not sent again")
     began = time.monotonic()
     claims = build_claims(Role.SERVICE, settings, sub="local-demo")
     metric_tally = _post_all(functions, "metrics", metrics, claims, progress)
@@ -217,6 +231,18 @@ def load_demo(
         f"events {event_tally.created:,} new, {event_tally.duplicates:,} already stored"
     )
     return metric_tally, event_tally
+
+
+def stored_demo_keys() -> set[str]:
+    """The idempotency keys of demo items already stored (a restart on the same data folder)."""
+    with get_engine().connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT idempotency_key FROM metric_keys WHERE idempotency_key LIKE 'demo:%' "
+                "UNION ALL SELECT idempotency_key FROM event_keys WHERE idempotency_key LIKE 'demo:%'"
+            )
+        )
+        return {key for (key,) in rows}
 
 
 def _donations(day: DemoDay, rate: float) -> None:

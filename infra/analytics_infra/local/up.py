@@ -19,6 +19,7 @@ from analytics_infra.local.authorizer import JwtAuthorizer
 from analytics_infra.local.aws import REGION
 from analytics_infra.local.demo import load_demo
 from analytics_infra.local.demo_dashboards import load_demo_dashboards
+from analytics_infra.local.demo_goals import load_demo_goals
 from analytics_infra.local.endpoints import ENDPOINTS_FILE, write_endpoints
 from analytics_infra.local.environment import LocalEnvironment, local_environment
 from analytics_infra.local.event_sources import INGEST_FUNCTION, REPORT_WORKER_FUNCTION, draining_queues
@@ -61,6 +62,7 @@ def run_up(data_dir: Path, *, port: int, aws_port: int, demo: bool, progress: Ca
         if demo:
             load_demo(functions, get_settings(), progress)
             load_demo_dashboards(functions, get_settings(), progress)
+            load_demo_goals(functions, get_settings(), progress)
         # Stop before the database and moto do, once the batch or scheduled run in hand is done.
         stack.enter_context(draining_queues(functions, environment.aws, progress))
         stack.enter_context(running_clock(functions, environment.aws, progress))
