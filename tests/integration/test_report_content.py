@@ -372,7 +372,7 @@ def test_a_domain_without_data_is_left_out_with_a_line_saying_so(invoke: Invoke)
         (SectionKey.PROJECTS, "No projects or beneficiaries were recorded in this period."),
         (SectionKey.SOCIAL_MEDIA, "No posts, engagements or reach were recorded in this period."),
         (SectionKey.NOTIFICATIONS, "No notifications were sent in this period."),
-        (SectionKey.GOALS, "No goal runs in this period."),
+        (SectionKey.GOALS, "No goal's dates overlap this period."),
     ]
     first = pdf_text(content)[0]
     assert "Not in this report" in first and "Social media: No posts, engagements or reach" in first

@@ -19,6 +19,7 @@ import pytest
 from openpyxl.chart import BarChart, LineChart
 
 from analytics.enums import GoalOutlook, GoalStatus, MetricType, ReportFormat, ReportType
+from analytics.reports import labels
 from analytics.reports.render import RenderedReport, render
 from analytics.schemas.report_content import (
     Breakdown,
@@ -505,3 +506,24 @@ def test_importing_the_renderer_loads_neither_reportlab_nor_openpyxl() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("comparison", "unit", "text", "way"),
+    [
+        (Comparison(value=600.0, change=775.5, change_percent=129.25), Unit.USD, "+129.2 %", 1),
+        (Comparison(value=90.0, change=-5.0, change_percent=None), Unit.PERCENT, "-5.0 pp", -1),
+        (Comparison(value=95.9, change=-0.04, change_percent=None), Unit.PERCENT, "0.0 pp", 0),
+        (Comparison(value=1000.0, change=0.3, change_percent=0.03), Unit.COUNT, "0.0 %", 0),
+        (Comparison(value=0.0, change=2.0, change_percent=None), Unit.COUNT, "+2", 1),
+        (Comparison(value=0.0, change=500.0, change_percent=None), Unit.USD, "+$500.00", 1),
+        (Comparison(value=0.0, change=40.0, change_percent=None), Unit.PEOPLE, "+40 people", 1),
+        (Comparison(value=4.0, change=None, change_percent=None), Unit.PERCENT, "\u2013", 0),
+        (None, Unit.USD, "\u2013", 0),
+    ],
+)
+def test_a_change_reads_as_shown_and_points_the_way_it_reads(
+    comparison: Comparison | None, unit: Unit, text: str, way: int
+) -> None:
+    assert labels.change_text(comparison, unit) == text
+    assert labels.direction(comparison, unit) == way

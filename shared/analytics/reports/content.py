@@ -265,8 +265,8 @@ def _every_figure(section: Section) -> Iterable[Figure]:
             yield from item.figures
 
 
-def _left_out(key: SectionKey, what: str) -> LeftOut:
-    return LeftOut(key=key, title=TITLES[key], reason=f"No {what} in this period.")
+def _left_out(key: SectionKey, reason: str) -> LeftOut:
+    return LeftOut(key=key, title=TITLES[key], reason=reason)
 
 
 def _snapshot_figure(measure: Measure[T], answers: Answers[T], as_of: dt.date | None) -> list[Figure]:
@@ -297,7 +297,7 @@ def _fundraising(
     key = SectionKey.FUNDRAISING
     donations = statistics.with_data(lambda s: s.donations_count > 0)
     if donations is None:
-        return _left_out(key, "donations were recorded")
+        return _left_out(key, "No donations were recorded in this period.")
     types = by_type.with_data(lambda b: any(t.donations_count for t in b.partner_types))
     trend = ask.over_time(partners.donation_trends)
     breakdowns = []
@@ -338,7 +338,7 @@ def _partners(
     key = SectionKey.PARTNERS
     found = statistics.with_data(lambda s: bool(s.new_partners or s.interactions or s.active_partners.as_of))
     if found is None:
-        return _left_out(key, "partners, partner snapshots or interactions were recorded")
+        return _left_out(key, "No partners, partner snapshots or interactions were recorded in this period.")
     breakdowns = []
     joined = by_type.with_data(lambda b: any(t.new_partners for t in b.partner_types))
     if joined is not None:
@@ -422,7 +422,7 @@ def _projects(ask: Ask) -> Section | LeftOut:
         )
     )
     if found is None:
-        return _left_out(key, "projects or beneficiaries were recorded")
+        return _left_out(key, "No projects or beneficiaries were recorded in this period.")
     breakdowns = []
     impact = ask.each(projects.project_impact).with_data(lambda i: bool(i.by_project_type))
     if impact is not None:
@@ -480,7 +480,7 @@ def _social_media(ask: Ask) -> Section | LeftOut:
     key = SectionKey.SOCIAL_MEDIA
     found = ask.each(social.social_performance).with_data(lambda p: bool(p.posts or p.engagements or p.reach))
     if found is None:
-        return _left_out(key, "posts, engagements or reach were recorded")
+        return _left_out(key, "No posts, engagements or reach were recorded in this period.")
     breakdowns = []
     platforms = ask.each(social.platform_comparison).with_data(lambda c: bool(c.platforms))
     if platforms is not None:
@@ -534,7 +534,7 @@ def _notifications(ask: Ask) -> Section | LeftOut:
     key = SectionKey.NOTIFICATIONS
     found = ask.each(notifications.notification_statistics).with_data(lambda n: bool(n.sent or n.delivered))
     if found is None:
-        return _left_out(key, "notifications were sent")
+        return _left_out(key, "No notifications were sent in this period.")
     breakdowns = []
     channels = ask.each(notifications.channel_effectiveness).with_data(lambda c: bool(c.channels))
     if channels is not None:
@@ -596,7 +596,7 @@ def _goals(uow: UnitOfWork, days: Days, services: list[ServiceName] | None) -> S
         if goal.status is not GoalStatus.CANCELLED and (services is None or goal.service_name in services)
     ]
     if not goals:
-        return _left_out(key, "goal runs")
+        return _left_out(key, "No goal's dates overlap this period.")
     active = [goal for goal in goals if goal.status is GoalStatus.ACTIVE]
     on_track = [goal for goal in active if goal.outlook is GoalOutlook.ON_TRACK]
     at_risk = [

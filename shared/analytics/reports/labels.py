@@ -49,8 +49,10 @@ def period_label(content: ReportContent) -> str:
 
 
 def comparisons(content: ReportContent) -> list[tuple[str, ReportPeriod]]:
-    """The comparison periods the report shows, as `(what it is, period)`."""
-    shown = [("previous period", content.previous_period)]
+    """The comparison periods the report shows, as `(what it is, period)`; `previous period, no data`
+    when no figure has a value in it."""
+    compared = any(figure.previous for section in content.sections for figure in section.figures)
+    shown = [("previous period" if compared else "previous period, no data", content.previous_period)]
     if content.year_earlier_period is not None:
         shown.append(("a year earlier", content.year_earlier_period))
     return shown
@@ -78,20 +80,37 @@ def value_text(value: float | None, unit: Unit) -> str:
     return number(value)
 
 
+def _shown_change(comparison: Comparison | None, unit: Unit) -> tuple[float, bool] | None:
+    """The change a reader sees, to one decimal: relative (True), or in the figure's unit where there is no
+    relative change (a percent's percentage points, or a rise from 0)."""
+    if comparison is None or comparison.change is None:
+        return None
+    if unit is not Unit.PERCENT and comparison.change_percent is not None:
+        return round(comparison.change_percent, 1), True
+    return round(comparison.change, 1), False
+
+
 def change_text(comparison: Comparison | None, unit: Unit) -> str:
-    """`+12.5 %` (relative), `+1.2 pp` (a percent's change in percentage points), or a dash without one."""
-    if comparison is None:
+    """`+12.5 %` (relative), `+1.2 pp` (a percent's change in percentage points), `+2` or `+$500.00` (a
+    rise from 0), `0.0 %` (less than a rounding's worth), or a dash without a comparison."""
+    shown = _shown_change(comparison, unit)
+    if shown is None:
         return NONE
+    change, relative = shown
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    if relative:
+        return f"{sign}{abs(change):,.1f} %"
     if unit is Unit.PERCENT:
-        return NONE if comparison.change is None else f"{comparison.change:+,.1f} pp"
-    return NONE if comparison.change_percent is None else f"{comparison.change_percent:+,.1f} %"
+        return f"{sign}{abs(change):,.1f} pp"
+    return sign + value_text(abs(change), unit)
 
 
-def direction(comparison: Comparison | None) -> int:
-    """1 up, -1 down, 0 unchanged or unknown."""
-    if comparison is None or not comparison.change:
+def direction(comparison: Comparison | None, unit: Unit) -> int:
+    """1 up, -1 down, 0 unchanged (to what is shown) or unknown."""
+    shown = _shown_change(comparison, unit)
+    if shown is None or not shown[0]:
         return 0
-    return 1 if comparison.change > 0 else -1
+    return 1 if shown[0] > 0 else -1
 
 
 def figure_note(figure: Figure) -> str:

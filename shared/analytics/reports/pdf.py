@@ -58,6 +58,9 @@ MAX_AXIS_LABELS = 12
 MAX_HEADER_TITLE = 60
 CHART_HEIGHT = 150
 STANDING = "As last computed"
+# Column widths in points: "178,311 people" and "$1,033,263.27" fit a value column, "▲ +129.2 %" a change
+# column, "Notifications" the domain column and "Beneficiaries reached" the rest of page 1.
+VALUE_WIDTH, CHANGE_WIDTH, DOMAIN_WIDTH, LABEL_WIDTH = 74, 56, 58, 170
 
 STYLES = getSampleStyleSheet()
 CELL = ParagraphStyle("cell", parent=STYLES["Normal"], fontSize=8, leading=10)
@@ -198,7 +201,7 @@ def _table(
 def _change(comparison: Comparison | None, figure: Figure) -> str:
     """The change as text, after a green (better) or red (worse) arrow."""
     text = labels.change_text(comparison, figure.unit)
-    way = labels.direction(comparison)
+    way = labels.direction(comparison, figure.unit)
     if not way or text == labels.NONE:
         return text
     colour = GOOD if (way > 0) == figure.higher_is_better else BAD
@@ -226,19 +229,14 @@ def _figure_cells(content: ReportContent, figure: Figure) -> list[str]:
 def _figure_table(content: ReportContent, rows: list[list[str]], first_column: str | None = None) -> Table:
     """Figure, this period, the previous one and the change, a year earlier and the change."""
     header = ["Figure", escape(content.period.label), escape(content.previous_period.label), "Change"]
+    widths = [VALUE_WIDTH, VALUE_WIDTH, CHANGE_WIDTH]
     if content.year_earlier_period is not None:
         header += [escape(content.year_earlier_period.label), "Change"]
-    values = len(header) - 1
+        widths += [VALUE_WIDTH, CHANGE_WIDTH]
     lead = [first_column] if first_column else []
-    label_width = WIDTH * (0.26 if first_column else 0.34)
-    lead_width = [WIDTH * 0.16] if first_column else []
-    value_width = (WIDTH - label_width - sum(lead_width)) / values
-    return _table(
-        [*lead, *header],
-        rows,
-        [*lead_width, label_width, *([value_width] * values)],
-        numbers_from=len(lead) + 1,
-    )
+    lead_widths = [DOMAIN_WIDTH] if first_column else []
+    label_width = min(WIDTH - sum(lead_widths) - sum(widths), LABEL_WIDTH)
+    return _table([*lead, *header], rows, [*lead_widths, label_width, *widths], numbers_from=len(lead) + 1)
 
 
 def _breakdown_table(content: ReportContent, breakdown: Breakdown) -> Flowable:
