@@ -438,6 +438,8 @@ def test_xlsx_charts_are_native_excel_charts() -> None:
     assert isinstance(rates, BarChart) and len(rates.series) == 2
     assert isinstance(progress, BarChart)
     assert not isinstance(donations, LineChart)
+    assert donations.x_axis.delete is False and donations.y_axis.delete is False  # axes Excel shows
+    assert donations.y_axis.numFmt.formatCode == '"$"#,##0.00'
 
 
 def test_csv_has_one_row_per_figure_in_its_unit_with_its_comparisons() -> None:
@@ -527,3 +529,16 @@ def test_a_change_reads_as_shown_and_points_the_way_it_reads(
 ) -> None:
     assert labels.change_text(comparison, unit) == text
     assert labels.direction(comparison, unit) == way
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1375.5, "USD", "$1,375.50"),
+        (100.0, "people", "100 people"),
+        (6190.0, "count", "6,190"),
+        (3.0, None, "3"),
+    ],
+)
+def test_a_goal_value_reads_in_the_goals_own_unit(value: float, unit: str | None, text: str) -> None:
+    assert labels.goal_value(value, unit) == text

@@ -266,6 +266,7 @@ def _chart(write: _Writer, section: Section, anchor: str) -> None:
     chart = section.chart
     assert chart is not None
     unit_format = FORMATS[chart.unit]
+    bucket_format: str | None = None  # of a chart over time's categories
     if isinstance(chart, TimeChart):
         bucket_format = DATE_TIME if chart.interval is Interval.HOUR else DATE
         first_column = f"Start (local time, {write.zone.key})"
@@ -294,6 +295,9 @@ def _chart(write: _Writer, section: Section, anchor: str) -> None:
     )
     drawn.set_categories(Reference(write.sheet, min_col=1, min_row=top + 1, max_row=bottom))
     drawn.y_axis.numFmt = unit_format
+    if bucket_format is not None:
+        drawn.x_axis.number_format = bucket_format
+    drawn.x_axis.delete = drawn.y_axis.delete = False  # openpyxl 3.1 leaves them unset: Excel hides them
     if len(chart.series) == 1:
         drawn.legend = None
     write.sheet.add_chart(drawn, anchor)

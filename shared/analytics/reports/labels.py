@@ -133,9 +133,14 @@ def standing(goal: GoalRow) -> str:
 
 
 def goal_value(value: float, unit: str | None) -> str:
+    """A goal's value in its own unit: `$1,375.50`, `100 people`, `6,190` (a count)."""
     if unit == Unit.USD:
         return value_text(value, Unit.USD)
-    return f"{number(value)} {unit}" if unit else number(value)
+    return f"{number(value)} {unit}" if unit and unit != Unit.COUNT else number(value)
+
+
+def shortened(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
 
 
 def chance(probability: float | None) -> str:

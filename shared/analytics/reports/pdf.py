@@ -353,7 +353,7 @@ def _category_chart(chart: CategoryChart) -> Drawing:
     plot.width = WIDTH - plot.x - 50 - legend_width
     plot.height = max(14 * len(series) * len(chart.categories), 40)
     plot.data = [list(reversed(s.values)) for s in series]  # no value (a rate of nothing): no bar
-    plot.categoryAxis.categoryNames = [name[:24] for name in reversed(chart.categories)]
+    plot.categoryAxis.categoryNames = [labels.shortened(name, 22) for name in reversed(chart.categories)]
     plot.categoryAxis.labels.fontSize = 8
     plot.valueAxis.valueMin = 0
     plot.valueAxis.labels.fontSize = 7
