@@ -24,19 +24,22 @@ MONTH = {"month": "2025-12"}
 
 
 def store_metrics(invoke: Invoke) -> None:
+    """December: 750.00 donated in three gifts and 120 people reached; November: 200.00 donated."""
     metrics = [
         {
             "service_name": service,
             "metric_type": metric_type,
             "metric_name": name,
             "value": value,
-            "timestamp": f"2025-12-{day:02d}T12:00:00Z",
+            "unit": unit,
+            "timestamp": f"2025-{month}-{day:02d}T12:00:00Z",
         }
-        for service, metric_type, name, value in (
-            ("partners_crm", "donation", "donation_amount", 250.0),
-            ("projects", "beneficiary", "beneficiaries_served", 40.0),
+        for service, metric_type, name, value, unit, month, days in (
+            ("partners_crm", "donation", "donation_received", 250.0, "USD", "12", (3, 10, 17)),
+            ("projects", "beneficiary", "beneficiaries_reached", 40.0, "people", "12", (3, 10, 17)),
+            ("partners_crm", "donation", "donation_received", 100.0, "USD", "11", (5, 20)),
         )
-        for day in (3, 10, 17)
+        for day in days
     ]
     assert invoke(metrics_api, load_event("metrics_bulk", body={"metrics": metrics})).status == 201
 
@@ -101,8 +104,10 @@ def test_a_generated_pdf_report_is_rendered_by_the_worker_and_downloaded(invoke:
     assert len(body) == report["file_size"]
     assert query["response-content-type"] == "application/pdf"
     assert query["response-content-disposition"] == 'attachment; filename="december-report.pdf"'
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
-    assert "December Report" in text and "partners_crm" in text.lower().replace(" ", "_")
+    first, *sections = [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
+    assert "December Report" in first and "December 2025" in first and "November 2025" in first
+    assert "$750.00" in first and "$200.00" in first and "+275.0 %" in first and "120 people" in first
+    assert len(sections) == 2 and "Fundraising" in sections[0] and "Projects and beneficiaries" in sections[1]
 
 
 @pytest.mark.parametrize("fmt", ["excel", "csv", "json"])
@@ -115,14 +120,20 @@ def test_other_formats_are_real_files(invoke: Invoke, aws: Aws, fmt: str) -> Non
 
     if fmt == "excel":
         workbook = load_workbook(io.BytesIO(body))
-        assert any(sheet._charts for sheet in workbook.worksheets)
+        assert workbook.sheetnames == ["Summary", "Fundraising", "Projects and beneficiaries"]
+        donations = next(
+            row for row in workbook["Fundraising"].iter_rows(values_only=True) if row[0] == "Donations"
+        )
+        assert donations[1:4] == ("USD", 750.0, 200.0)
+        assert all(sheet._charts for sheet in workbook.worksheets[1:])
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
-        donations = [row for row in rows if "donation_amount" in row.values()]
-        assert donations and sum(float(row["sum"]) for row in donations) == 750.0
+        [total] = [row for row in rows if row["figure"] == "donations_total" and not row["breakdown"]]
+        assert (total["unit"], float(total["value"]), float(total["previous"])) == ("USD", 750.0, 200.0)
     else:
         content = json.loads(body)
-        assert content["title"] and content["period_start"].startswith("2025-12-01")
+        assert content["title"] == "December Report" and content["period"]["start"].startswith("2025-12-01")
+        assert [section["key"] for section in content["sections"]] == ["fundraising", "projects"]
 
 
 def test_download_before_completion_is_a_conflict(invoke: Invoke, aws: Aws) -> None:

@@ -1,5 +1,5 @@
-"""Each report format renders a hand-built content: PDF text and drawings, typed Excel cells and charts,
-CSV rows and the JSON content."""
+"""Each report format renders a hand-built content the same way: the PDF's text and drawings, typed Excel
+cells and native charts, one CSV row per figure, and the JSON content itself."""
 
 from __future__ import annotations
 
@@ -18,135 +18,238 @@ import pypdf
 import pytest
 from openpyxl.chart import BarChart, LineChart
 
-from analytics.enums import GoalStatus, MetricType, ReportFormat, ReportType, ServiceName
+from analytics.enums import GoalOutlook, GoalStatus, MetricType, ReportFormat, ReportType
+from analytics.reports import labels
 from analytics.reports.render import RenderedReport, render
 from analytics.schemas.report_content import (
-    DetailRow,
-    GoalProgress,
-    KeyFigures,
+    Breakdown,
+    BreakdownItem,
+    CategoryChart,
+    ChartSeries,
+    Comparison,
+    Figure,
+    GoalRow,
+    LeftOut,
     ReportContent,
-    ServiceSeries,
-    ServiceSummary,
-    TimePoint,
-    TopMetric,
+    ReportPeriod,
+    Section,
+    SectionKey,
+    TimeChart,
+    Unit,
 )
 from analytics.statistics import Interval
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAYS = [dt.date(2025, 12, 1) + dt.timedelta(days=i) for i in range(31)]
-TITLE = "Monthly Metrics Report"
-PERIOD = "1 Dec 2025 \u2013 31 Dec 2025 (Europe/Berlin)"
-SERVICES = [ServiceName.PARTNERS_CRM, ServiceName.PROJECTS, ServiceName.SOCIAL_MEDIA]
-ORANGE_LINE = [1, 0.498039, 0.054902]  # the second service's colour in the PDF's line chart
+TITLE = "Board report"
+PERIOD = "December 2025 (1\u201331 Dec 2025, Europe/Berlin)"
+BLUE_BAR = [0.121569, 0.466667, 0.705882]  # the first series' colour
 
 
 def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=BERLIN)
 
 
+def period(label: str, first: dt.date, last: dt.date) -> ReportPeriod:
+    return ReportPeriod(
+        label=label,
+        first_day=first,
+        last_day=last,
+        start=midnight(first),
+        end=midnight(last + dt.timedelta(days=1)),
+    )
+
+
+def figure(
+    key: str,
+    label: str,
+    unit: Unit,
+    value: float | None,
+    previous: Comparison | None = None,
+    year_earlier: Comparison | None = None,
+    **extra: object,
+) -> Figure:
+    return Figure.model_validate(
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "value": value,
+            "previous": previous,
+            "year_earlier": year_earlier,
+            **extra,
+        }
+    )
+
+
+DONATIONS = figure(
+    "donations_total",
+    "Donations",
+    Unit.USD,
+    1375.5,
+    Comparison(value=600.0, change=775.5, change_percent=129.25),
+    Comparison(value=500.0, change=875.5, change_percent=175.1),
+    key_figure=True,
+)
+FAILED = figure(
+    "failure_rate",
+    "Failure rate",
+    Unit.PERCENT,
+    5.0,
+    Comparison(value=2.0, change=3.0, change_percent=None),
+    higher_is_better=False,
+)
+
+
+def fundraising() -> Section:
+    return Section(
+        key=SectionKey.FUNDRAISING,
+        title="Fundraising",
+        figures=[
+            DONATIONS,
+            figure(
+                "donations_count",
+                "Gifts",
+                Unit.COUNT,
+                3,
+                Comparison(value=2, change=1, change_percent=50.0),
+                None,
+                key_figure=True,
+            ),
+            figure(
+                "average_gift",
+                "Average gift",
+                Unit.USD,
+                458.5,
+                Comparison(value=300, change=158.5, change_percent=52.8),
+            ),
+        ],
+        chart=TimeChart(
+            title="Donations per day",
+            unit=Unit.USD,
+            interval=Interval.DAY,
+            starts=[midnight(day) for day in DAYS],
+            series=[
+                ChartSeries(
+                    name="December 2025", values=[250.0 if day.day in (3, 17) else 0.0 for day in DAYS]
+                )
+            ],
+        ),
+        breakdowns=[
+            Breakdown(
+                key="donations_by_partner_type",
+                title="Donations by partner type",
+                dimension="Partner type",
+                items=[
+                    BreakdownItem(
+                        name="=1+1",  # must stay text in Excel, never a formula
+                        figures=[
+                            figure("donations_total", "Donations", Unit.USD, 1000.0),
+                            figure("share", "Share", Unit.PERCENT, 72.7),
+                        ],
+                    ),
+                    BreakdownItem(
+                        name=None,
+                        figures=[
+                            figure(
+                                "donations_total",
+                                "Donations",
+                                Unit.USD,
+                                375.5,
+                                Comparison(value=400, change=-24.5, change_percent=-6.125),
+                            ),
+                            figure("share", "Share", Unit.PERCENT, 27.3),
+                        ],
+                    ),
+                ],
+            )
+        ],
+        notes=["Donations in USD."],
+    )
+
+
+def notifications() -> Section:
+    return Section(
+        key=SectionKey.NOTIFICATIONS,
+        title="Notifications",
+        figures=[
+            figure(
+                "sent",
+                "Notifications sent",
+                Unit.COUNT,
+                200,
+                Comparison(value=100, change=100, change_percent=100.0),
+            ),
+            figure(
+                "delivery_rate",
+                "Delivery rate",
+                Unit.PERCENT,
+                95.0,
+                Comparison(value=90.0, change=5.0, change_percent=None),
+                key_figure=True,
+            ),
+            FAILED,
+        ],
+        chart=CategoryChart(
+            title="Rates by channel",
+            unit=Unit.PERCENT,
+            categories=["email", "sms"],
+            series=[
+                ChartSeries(name="Delivery rate", values=[95.0, 98.0]),
+                ChartSeries(name="Open rate", values=[50.0, None]),
+            ],
+        ),
+    )
+
+
+def goals() -> Section:
+    return Section(
+        key=SectionKey.GOALS,
+        title="Goals",
+        compared=False,
+        figures=[figure("on_track", "On track", Unit.COUNT, 1, key_figure=True, note="of 2 active")],
+        chart=CategoryChart(
+            title="Progress towards each goal's target",
+            unit=Unit.PERCENT,
+            categories=["Year-end giving"],
+            series=[ChartSeries(name="Progress", values=[27.5])],
+        ),
+        goals=[
+            GoalRow(
+                name="Year-end giving",
+                metric_type=MetricType.DONATION,
+                unit="USD",
+                current_value=1375.5,
+                target_value=5000.0,
+                progress_percent=27.51,
+                elapsed_percent=50.0,
+                status=GoalStatus.ACTIVE,
+                outlook=GoalOutlook.AT_RISK,
+                probability=0.4,
+                start_date=dt.date(2025, 12, 1),
+                end_date=dt.date(2026, 1, 31),
+            )
+        ],
+    )
+
+
 def content() -> ReportContent:
     return ReportContent(
         title=TITLE,
         report_type=ReportType.MONTHLY,
-        period_start=midnight(DAYS[0]),
-        period_end=midnight(dt.date(2026, 1, 1)),
-        previous_period_start=midnight(dt.date(2025, 10, 31)),
         time_zone="Europe/Berlin",
-        generated_at=dt.datetime(2026, 1, 1, 7, 0, tzinfo=BERLIN),
+        generated_at=dt.datetime(2026, 1, 2, 7, 0, tzinfo=BERLIN),
+        period=period("December 2025", DAYS[0], DAYS[-1]),
+        previous_period=period("November 2025", dt.date(2025, 11, 1), dt.date(2025, 11, 30)),
+        year_earlier_period=period("December 2024", dt.date(2024, 12, 1), dt.date(2024, 12, 31)),
         interval=Interval.DAY,
-        key_figures=KeyFigures(
-            metrics_recorded=1234,
-            previous_metrics_recorded=1000,
-            change_percent=23.4,
-            services_reporting=2,
-            distinct_metrics=12,
-        ),
-        services=[
-            ServiceSummary(
-                service=ServiceName.PARTNERS_CRM,
-                count=1200,
-                sum=54321.5,
-                avg=45.27,
-                previous_sum=50000.0,
-                change_percent=8.643,
-            ),
-            ServiceSummary(
-                service=ServiceName.PROJECTS,
-                count=34,
-                sum=68.0,
-                avg=2.0,
-                previous_sum=0.0,
-                change_percent=None,
-            ),
-            ServiceSummary(
-                service=ServiceName.SOCIAL_MEDIA,
-                count=0,
-                sum=0.0,
-                avg=None,
-                previous_sum=0.0,
-                change_percent=None,
-            ),
-        ],
-        time_series=[
-            ServiceSeries(
-                service=service,
-                points=[
-                    TimePoint(start=midnight(day), sum=float((i + 1) * (k + 1) % 17))
-                    for i, day in enumerate(DAYS)
-                ],
+        sections=[fundraising(), notifications(), goals()],
+        left_out=[
+            LeftOut(
+                key=SectionKey.SOCIAL_MEDIA,
+                title="Social media",
+                reason="No posts, engagements or reach were recorded in this period.",
             )
-            for k, service in enumerate(SERVICES)
-        ],
-        top_metrics=[
-            TopMetric(
-                service=ServiceName.PARTNERS_CRM,
-                metric_type=MetricType.DONATION,
-                metric_name="donation_received",
-                count=1200,
-                sum=54321.5,
-                avg=45.27,
-                min=1.0,
-                max=900.0,
-                p95=180.0,
-            ),
-            TopMetric(
-                service=ServiceName.PROJECTS,
-                metric_type=MetricType.CUSTOM,
-                metric_name="=1+1",  # must stay text in Excel, never a formula
-                count=34,
-                sum=68.0,
-                avg=2.0,
-                min=2.0,
-                max=2.0,
-                p95=2.0,
-            ),
-        ],
-        goals=[
-            GoalProgress(
-                name="Q4 Donation Target",
-                metric_type=MetricType.DONATION,
-                target_value=100000.0,
-                current_value=42000.0,
-                unit="USD",
-                progress_percentage=42.0,
-                status=GoalStatus.ACTIVE,
-                start_date=dt.date(2025, 10, 1),
-                end_date=dt.date(2025, 12, 31),
-            )
-        ],
-        details=[
-            DetailRow(
-                bucket_start=midnight(day),
-                service=ServiceName.PARTNERS_CRM,
-                metric_type=MetricType.DONATION,
-                metric_name="donation_received",
-                count=3,
-                sum=30.0 + i,
-                avg=(30.0 + i) / 3,
-                min=5.0,
-                max=15.5,
-            )
-            for i, day in enumerate(DAYS)
         ],
     )
 
@@ -154,6 +257,10 @@ def content() -> ReportContent:
 @pytest.fixture(scope="module")
 def pdf() -> RenderedReport:
     return render(content(), ReportFormat.PDF)
+
+
+def pages(report: RenderedReport) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report.body)).pages]
 
 
 @pytest.mark.parametrize(
@@ -174,87 +281,149 @@ def test_every_format_says_its_media_type_and_extension(
     assert report.body
 
 
-def test_pdf_text_holds_the_title_period_services_and_figures(pdf: RenderedReport) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(pdf.body))
-    pages = [page.extract_text() for page in reader.pages]
-    text = "\n".join(pages)
+def test_pdf_page_one_holds_the_key_figures_with_their_changes(pdf: RenderedReport) -> None:
+    first = pages(pdf)[0]
 
-    assert pdf.body.startswith(b"%PDF-")
-    assert len(pages) > 0
-    for expected in (TITLE, PERIOD, "Partners CRM", "Social media", "1,234", "+23.4 %", "54,321.50"):
-        assert expected in text
-    assert "donation_received" in text and "Q4 Donation Target" in text and "42.0 %" in text
-    for number, page in enumerate(pages, start=1):
+    for expected in (
+        TITLE,
+        f"Monthly report: {PERIOD}",
+        "Compared with November 2025 (previous period) and December 2024 (a year earlier).",
+        "Key figures",
+        "Fundraising",
+        "$1,375.50",
+        "$600.00",
+        "\u25b2 +129.2 %",
+        "$500.00",
+        "+175.1 %",
+        "Delivery rate",
+        "95.0 %",
+        "+5.0 pp",
+        "On track (of 2 active)",
+        "Donations per day (USD)",
+        "Not in this report",
+        "Social media: No posts, engagements or reach were recorded in this period.",
+    ):
+        assert expected in first, expected
+    assert "Average gift" not in first  # a section figure, not a key figure
+    assert "Notifications sent" not in first
+
+
+def test_pdf_has_a_page_per_section_each_with_the_title_period_and_number(pdf: RenderedReport) -> None:
+    text = pages(pdf)
+
+    assert len(text) == 4
+    assert "Fundraising" in text[1] and "Average gift" in text[1] and "$458.50" in text[1]
+    assert "Donations by partner type" in text[1] and "=1+1" in text[1] and "(not given)" in text[1]
+    assert "Failure rate" in text[2] and "\u25b2 +3.0 pp" in text[2] and "Rates by channel (%)" in text[2]
+    assert (
+        "As last computed" in text[3] and "Year-end giving" in text[3] and "$1,375.50 of $5,000.00" in text[3]
+    )
+    assert "At risk" in text[3] and "40 %" in text[3]
+    for number, page in enumerate(text, start=1):
         assert TITLE in page and PERIOD in page and f"Page {number}" in page
 
 
-def test_pdf_draws_a_line_per_service_and_bars(pdf: RenderedReport) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(pdf.body))
-    operations = [
-        (operands, operator)
-        for page in reader.pages
-        for operands, operator in pypdf.generic.ContentStream(page.get_contents(), reader).operations
-    ]
-    line_segments = sum(1 for _, operator in operations if operator == b"l")
-    strokes = [[float(v) for v in operands] for operands, operator in operations if operator == b"RG"]
+def colours(report: RenderedReport, page: int, operator: bytes) -> list[list[float]]:
+    reader = pypdf.PdfReader(io.BytesIO(report.body))
+    operations = pypdf.generic.ContentStream(reader.pages[page].get_contents(), reader).operations
+    return [[float(v) for v in operands] for operands, op in operations if op == operator]
 
-    assert line_segments >= len(SERVICES) * (len(DAYS) - 1)
-    assert any(colour == pytest.approx(ORANGE_LINE, abs=1e-4) for colour in strokes)
-    assert sum(1 for _, operator in operations if operator == b"re") >= len(SERVICES)
+
+def test_pdf_page_one_draws_the_donations_chart_and_coloured_arrows(pdf: RenderedReport) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdf.body))
+    operations = pypdf.generic.ContentStream(reader.pages[0].get_contents(), reader).operations
+    tallest = [operands for operands, operator in operations if operator == b"re" and operands[3] == 150]
+    fills = colours(pdf, 0, b"rg")
+
+    assert len(tallest) == 2  # the two days of 250.00 reach the top of the chart; the others have no bar
+    assert any(colour == pytest.approx(BLUE_BAR, abs=1e-4) for colour in fills)
+    assert any(colour == pytest.approx([0.180392, 0.490196, 0.196078], abs=1e-4) for colour in fills)  # green
+
+
+def test_pdf_colours_a_rise_of_a_figure_where_lower_is_better_red(pdf: RenderedReport) -> None:
+    fills = colours(pdf, 2, b"rg")
+
+    assert any(colour == pytest.approx([0.776471, 0.156863, 0.156863], abs=1e-4) for colour in fills)
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_pdf_first_page_renders_as_an_image(pdf: RenderedReport, tmp_path: Path) -> None:
+def test_pdf_pages_render_as_images(pdf: RenderedReport, tmp_path: Path) -> None:
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf.body)
 
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", source, tmp_path / "page1"],
-        check=True,
-    )
+    subprocess.run(["pdftoppm", "-png", "-r", "60", source, tmp_path / "page"], check=True)
 
-    image = tmp_path / "page1.png"
-    assert image.read_bytes().startswith(b"\x89PNG")
-    shutil.copyfile(image, "/tmp/report-page1.png")  # for a person to look at
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == 4 and all(image.read_bytes().startswith(b"\x89PNG") for image in images)
+    shutil.copyfile(images[0], "/tmp/report-page1.png")  # for a person to look at
 
 
 def workbook() -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(render(content(), ReportFormat.EXCEL).body))
 
 
-def test_xlsx_has_a_summary_and_a_sheet_per_section_with_frozen_headers() -> None:
+def rows_by_first_cell(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[object, tuple[object, ...]]:
+    return {row[0].value: row for row in sheet.iter_rows() if row[0].value is not None}
+
+
+def test_xlsx_has_a_summary_and_a_sheet_per_section() -> None:
     book = workbook()
 
-    assert book.sheetnames == ["Summary", "Services", "Over time", "Top metrics", "Goals", "Data"]
+    assert book.sheetnames == ["Summary", "Fundraising", "Notifications", "Goals"]
     for name in book.sheetnames[1:]:
         assert book[name].freeze_panes == "A2"
-    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True) if row[0]}
-    assert book["Summary"]["A1"].value == TITLE
-    assert summary["Period"] == PERIOD
-    assert summary["Generated"] == dt.datetime(2026, 1, 1, 7, 0)
-    assert summary["Metrics recorded"] == 1234
-    assert summary["Change"] == pytest.approx(0.234)
+    summary = book["Summary"]
+    facts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert summary["A1"].value == TITLE
+    assert facts["Period"] == PERIOD
+    assert facts["Compared with (previous period)"] == "November 2025 (1\u201330 Nov 2025)"
+    assert facts["Generated"] == dt.datetime(2026, 1, 2, 7, 0)
+    key = {row[1]: row for row in summary.iter_rows(values_only=True) if row[0] == "Fundraising"}
+    assert key["Donations"][2:7] == ("USD", 1375.5, 600.0, 775.5, pytest.approx(1.2925))
+    assert facts["Social media"] == "No posts, engagements or reach were recorded in this period."
 
 
-def test_xlsx_cells_are_typed_in_the_report_zone() -> None:
+def test_xlsx_cells_are_typed_and_formatted_in_their_unit() -> None:
     book = workbook()
-    services, over_time, data, goals = book["Services"], book["Over time"], book["Data"], book["Goals"]
+    fundraising, notes = rows_by_first_cell(book["Fundraising"]), rows_by_first_cell(book["Notifications"])
 
-    assert [c.value for c in services[2]] == ["Partners CRM", 1200, 54321.5, 45.27, 50000.0, 0.08643]
-    assert services["F2"].number_format == "0.0%"
-    assert services["D4"].value is None  # no average without metrics
-    assert "Europe/Berlin" in over_time["A1"].value
-    assert over_time["A2"].value == dt.datetime(2025, 12, 1, 0, 0)  # local midnight, not 23:00 UTC
-    assert [c.value for c in over_time[1]][1:] == ["Partners CRM", "Projects", "Social media"]
-    assert over_time.max_row == len(DAYS) + 1
-    assert data["A32"].value == dt.datetime(2025, 12, 31, 0, 0)
-    assert (data["E2"].value, data["F2"].value) == (3, 30.0)
-    assert goals["H2"].value == dt.datetime(2025, 10, 1)
-    assert goals["F2"].value == pytest.approx(0.42)
+    assert [c.value for c in book["Fundraising"][1]][:6] == [
+        "Figure",
+        "Unit",
+        "December 2025",
+        "November 2025",
+        "Change",
+        "Change %",
+    ]
+    donations = fundraising["Donations"]
+    assert [c.value for c in donations[:9]] == [
+        "Donations",
+        "USD",
+        1375.5,
+        600.0,
+        775.5,
+        pytest.approx(1.2925),
+        500.0,
+        875.5,
+        pytest.approx(1.751),
+    ]
+    assert donations[2].number_format == '"$"#,##0.00' and donations[5].number_format == "+0.0%;-0.0%;0.0%"
+    delivery = notes["Delivery rate"]
+    assert (delivery[2].value, delivery[2].number_format) == (0.95, "0.0%")  # an Excel percent
+    assert (delivery[4].value, delivery[4].number_format) == (5.0, '+0.0" pp";-0.0" pp";0.0" pp"')
+    assert delivery[5].value is None  # no relative change of a rate
+    assert fundraising["Start (local time, Europe/Berlin)"] is not None
+    first_day = next(
+        row for row in book["Fundraising"].iter_rows() if row[0].value == dt.datetime(2025, 12, 1)
+    )
+    assert first_day[0].number_format == "yyyy-mm-dd"  # local midnight, not 23:00 UTC the day before
+    goal = next(row for row in book["Goals"].iter_rows() if row[0].value == "Year-end giving")
+    assert [c.value for c in goal[3:6]] == [1375.5, 5000.0, pytest.approx(0.2751)]
+    assert goal[9].value == dt.datetime(2025, 12, 1)
 
 
 def test_xlsx_keeps_formula_like_names_as_text() -> None:
-    cell = workbook()["Top metrics"]["C3"]
+    cell = rows_by_first_cell(workbook()["Fundraising"])["=1+1"][0]
 
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
@@ -262,41 +431,74 @@ def test_xlsx_keeps_formula_like_names_as_text() -> None:
 def test_xlsx_charts_are_native_excel_charts() -> None:
     book = workbook()
 
-    [line] = book["Over time"]._charts
-    [bars] = book["Services"]._charts
-    assert isinstance(line, LineChart) and len(line.series) == len(SERVICES)
-    assert isinstance(bars, BarChart)
+    [donations] = book["Fundraising"]._charts
+    [rates] = book["Notifications"]._charts
+    [progress] = book["Goals"]._charts
+    assert isinstance(donations, BarChart) and len(donations.series) == 1
+    assert isinstance(rates, BarChart) and len(rates.series) == 2
+    assert isinstance(progress, BarChart)
+    assert not isinstance(donations, LineChart)
+    assert donations.x_axis.delete is False and donations.y_axis.delete is False  # axes Excel shows
+    assert donations.y_axis.numFmt.formatCode == '"$"#,##0.00'
 
 
-def test_csv_has_one_row_per_detail_row_with_iso_timestamps() -> None:
+def test_csv_has_one_row_per_figure_in_its_unit_with_its_comparisons() -> None:
     body = render(content(), ReportFormat.CSV).body
 
     assert not body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
-    assert len(rows) == len(DAYS)
     assert list(rows[0]) == [
-        "bucket_start",
-        "service",
-        "metric_type",
-        "metric_name",
-        "count",
-        "sum",
-        "avg",
-        "min",
-        "max",
+        "section",
+        "breakdown",
+        "item",
+        "figure",
+        "label",
+        "unit",
+        "as_of",
+        "period",
+        "value",
+        "previous_period",
+        "previous",
+        "change",
+        "change_percent",
+        "year_earlier_period",
+        "year_earlier",
+        "year_change",
+        "year_change_percent",
     ]
-    assert rows[0]["bucket_start"] == "2025-12-01T00:00:00+01:00"
-    assert (rows[1]["service"], int(rows[1]["count"]), float(rows[1]["sum"])) == ("partners_crm", 3, 31.0)
-    assert sum(float(row["sum"]) for row in rows) == sum(30.0 + i for i in range(len(DAYS)))
+    first = rows[0]
+    assert (first["section"], first["figure"], first["unit"], first["value"]) == (
+        "fundraising",
+        "donations_total",
+        "USD",
+        "1375.5",
+    )
+    assert (first["previous_period"], first["previous"], first["change_percent"]) == (
+        "November 2025",
+        "600.0",
+        "129.25",
+    )
+    figures = [r for r in rows if not r["breakdown"]]
+    assert len(figures) == sum(len(s.figures) for s in content().sections)
+    unnamed = next(
+        r for r in rows if r["breakdown"] == "donations_by_partner_type" and r["item"] == "(not given)"
+    )
+    assert (unnamed["figure"], unnamed["value"], unnamed["previous"]) == ("donations_total", "375.5", "400.0")
+    goal = {r["figure"]: r for r in rows if r["breakdown"] == "goal"}
+    assert (goal["current_value"]["unit"], goal["current_value"]["value"]) == ("USD", "1375.5")
+    assert (goal["chance"]["unit"], goal["chance"]["value"]) == ("percent", "40.0")
 
 
 def test_json_is_the_content_itself() -> None:
     body = json.loads(render(content(), ReportFormat.JSON).body)
 
     assert ReportContent.model_validate(body) == content()
-    assert body["period_start"] == "2025-12-01T00:00:00+01:00"
-    assert body["key_figures"]["metrics_recorded"] == 1234
-    assert [s["change_percent"] for s in body["services"]] == [8.643, None, None]
+    assert body["period"]["start"] == "2025-12-01T00:00:00+01:00"
+    assert body["sections"][0]["figures"][0]["previous"] == {
+        "value": 600.0,
+        "change": 775.5,
+        "change_percent": 129.25,
+    }
 
 
 def test_importing_the_renderer_loads_neither_reportlab_nor_openpyxl() -> None:
@@ -306,3 +508,37 @@ def test_importing_the_renderer_loads_neither_reportlab_nor_openpyxl() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("comparison", "unit", "text", "way"),
+    [
+        (Comparison(value=600.0, change=775.5, change_percent=129.25), Unit.USD, "+129.2 %", 1),
+        (Comparison(value=90.0, change=-5.0, change_percent=None), Unit.PERCENT, "-5.0 pp", -1),
+        (Comparison(value=95.9, change=-0.04, change_percent=None), Unit.PERCENT, "0.0 pp", 0),
+        (Comparison(value=1000.0, change=0.3, change_percent=0.03), Unit.COUNT, "0.0 %", 0),
+        (Comparison(value=0.0, change=2.0, change_percent=None), Unit.COUNT, "+2", 1),
+        (Comparison(value=0.0, change=500.0, change_percent=None), Unit.USD, "+$500.00", 1),
+        (Comparison(value=0.0, change=40.0, change_percent=None), Unit.PEOPLE, "+40 people", 1),
+        (Comparison(value=4.0, change=None, change_percent=None), Unit.PERCENT, "\u2013", 0),
+        (None, Unit.USD, "\u2013", 0),
+    ],
+)
+def test_a_change_reads_as_shown_and_points_the_way_it_reads(
+    comparison: Comparison | None, unit: Unit, text: str, way: int
+) -> None:
+    assert labels.change_text(comparison, unit) == text
+    assert labels.direction(comparison, unit) == way
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1375.5, "USD", "$1,375.50"),
+        (100.0, "people", "100 people"),
+        (6190.0, "count", "6,190"),
+        (3.0, None, "3"),
+    ],
+)
+def test_a_goal_value_reads_in_the_goals_own_unit(value: float, unit: str | None, text: str) -> None:
+    assert labels.goal_value(value, unit) == text

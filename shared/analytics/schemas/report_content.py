@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -62,7 +63,13 @@ class ReportParameters(BaseModel):
     service_name: list[ServiceName] | None = Field(
         None, min_length=1, description="Only these services (default: every service)"
     )
-    top_metrics: int = Field(10, ge=1, le=50, description="How many of the most recorded metrics to list")
+    top_metrics: int = Field(
+        10,
+        ge=1,
+        le=50,
+        description="How many items each breakdown lists (partner types, platforms, channels...), "
+        "largest first",
+    )
 
     @field_validator("month")
     @classmethod
@@ -153,50 +160,12 @@ class ReportDefinition(BaseModel):
         return self
 
 
-class KeyFigures(BaseModel):
-    metrics_recorded: int
-    previous_metrics_recorded: int = Field(description="In the previous period of the same length")
-    change_percent: float | None = Field(description="null when the previous period recorded none")
-    services_reporting: int = Field(description="Services that recorded at least one metric")
-    distinct_metrics: int = Field(description="Distinct (service, metric_type, metric_name) series")
-
-
-class ServiceSummary(BaseModel):
-    service: ServiceName
-    count: int
-    sum: float
-    avg: float | None
-    previous_sum: float
-    change_percent: float | None = Field(description="Of the sum; null when the previous sum is 0")
-
-
-class TimePoint(BaseModel):
-    start: dt.datetime = Field(description="The bucket's local start")
-    sum: float
-
-
-class ServiceSeries(BaseModel):
-    service: ServiceName
-    points: list[TimePoint]
-
-
-class TopMetric(BaseModel):
-    service: ServiceName
-    metric_type: MetricType
-    metric_name: str
-    count: int
-    sum: float
-    avg: float
-    min: float
-    max: float
-    p95: float | None = Field(description="Within 1 % of the true value when read from the rollups")
-
-
 class GoalProgress(BaseModel):
     """A goal's progress as last computed (analytics.goal_progress), kept on the goal."""
 
     name: str
     metric_type: MetricType
+    service_name: ServiceName | None = Field(None, description="null for a goal tracked by hand")
     target_value: float
     current_value: float
     unit: str | None
@@ -209,16 +178,137 @@ class GoalProgress(BaseModel):
     outlook: GoalOutlook | None = Field(None, description="on_track, at_risk, off_track, achieved or failed")
 
 
-class DetailRow(BaseModel):
-    bucket_start: dt.datetime
-    service: ServiceName
+# What a report holds: domain sections of figures, each in its own unit and never added across units.
+
+
+class Unit(StrEnum):
+    USD = "USD"
+    PEOPLE = "people"
+    COUNT = "count"
+    PERCENT = "percent"
+
+
+class SectionKey(StrEnum):
+    FUNDRAISING = "fundraising"
+    PARTNERS = "partners"
+    PROJECTS = "projects"
+    SOCIAL_MEDIA = "social_media"
+    NOTIFICATIONS = "notifications"
+    GOALS = "goals"
+
+
+class ReportPeriod(BaseModel):
+    label: str = Field(description="What a reader calls it: `December 2025`, `Week 49, 2025`, `2025`...")
+    first_day: dt.date
+    last_day: dt.date = Field(description="Included")
+    start: dt.datetime = Field(description="The local midnight that begins first_day")
+    end: dt.datetime = Field(description="Exclusive: the local midnight after last_day")
+
+
+class Comparison(BaseModel):
+    """A figure's value in a comparison period, and how far the report's period is from it."""
+
+    value: float
+    change: float | None = Field(
+        description="The report period's value minus this one, in the figure's unit (percentage points for "
+        "a percent); null when the report period's value is null"
+    )
+    change_percent: float | None = Field(
+        description="The change relative to this value; null for a percent, or when this value is 0"
+    )
+
+
+class Figure(BaseModel):
+    key: str = Field(description="Stable within its section, e.g. `donations_total`")
+    label: str
+    unit: Unit
+    value: float | None = Field(description="null for a rate whose denominator is 0")
+    as_of: dt.date | None = Field(None, description="A daily snapshot's value: the local day it is of")
+    note: str | None = None
+    previous: Comparison | None = Field(description="The previous period; null when it holds no data")
+    year_earlier: Comparison | None = Field(description="A year earlier; null when it holds no data")
+    key_figure: bool = Field(False, description="One of the report's key figures (page 1 of the PDF)")
+    higher_is_better: bool = True
+
+
+class BreakdownItem(BaseModel):
+    name: str | None = Field(description="The dimension's value; null for metrics sent without it")
+    figures: list[Figure] = Field(description="The same figures, in the same order, for every item")
+
+
+class Breakdown(BaseModel):
+    key: str
+    title: str
+    dimension: str = Field(description="What the items are, e.g. `Partner type`")
+    items: list[BreakdownItem] = Field(description="Largest first")
+    not_shown: int = Field(0, description="Items beyond the report's top_metrics, left out")
+
+
+class ChartSeries(BaseModel):
+    name: str
+    values: list[float | None]
+
+
+class TimeChart(BaseModel):
+    """Values per bucket of the report's period, all in one unit."""
+
+    kind: Literal["over_time"] = "over_time"
+    title: str
+    unit: Unit
+    interval: Interval
+    starts: list[dt.datetime] = Field(description="Each bucket's local start")
+    series: list[ChartSeries]
+
+
+class CategoryChart(BaseModel):
+    """Values per category (partner type, channel, goal...), all in one unit."""
+
+    kind: Literal["by_category"] = "by_category"
+    title: str
+    unit: Unit
+    categories: list[str]
+    series: list[ChartSeries]
+
+
+Chart = Annotated[TimeChart | CategoryChart, Field(discriminator="kind")]
+
+
+class GoalRow(BaseModel):
+    """A goal overlapping the report's period, with its progress as the goals' computation last kept it."""
+
+    name: str
     metric_type: MetricType
-    metric_name: str
-    count: int
-    sum: float
-    avg: float
-    min: float
-    max: float
+    unit: str | None = Field(description="The goal's own unit, that of its current and target values")
+    current_value: float
+    target_value: float
+    progress_percent: float = Field(description="current_value per target_value")
+    elapsed_percent: float = Field(description="Share of the goal's days up to the report's last day")
+    status: GoalStatus
+    outlook: GoalOutlook | None = Field(description="null until its progress is first computed")
+    probability: float | None = Field(description="Of reaching the target by end_date, as last computed")
+    start_date: dt.date
+    end_date: dt.date
+
+
+class Section(BaseModel):
+    key: SectionKey
+    title: str
+    compared: bool = Field(
+        True, description="false for standings (the goals' counts), which no earlier period is compared with"
+    )
+    figures: list[Figure]
+    chart: Chart | None = Field(description="null when the section holds nothing to chart")
+    breakdowns: list[Breakdown] = Field(default_factory=list)
+    goals: list[GoalRow] = Field(default_factory=list, description="The goals section's goals")
+    notes: list[str] = Field(default_factory=list, description="How its figures are read")
+
+
+class LeftOut(BaseModel):
+    """A section without data in the report's period."""
+
+    key: SectionKey
+    title: str
+    reason: str
 
 
 class ReportContent(BaseModel):
@@ -226,15 +316,19 @@ class ReportContent(BaseModel):
 
     title: str
     report_type: ReportType
-    period_start: dt.datetime
-    period_end: dt.datetime = Field(description="Exclusive: the local midnight after the last day")
-    previous_period_start: dt.datetime = Field(description="The period of the same length just before")
     time_zone: str
     generated_at: dt.datetime
-    interval: Interval = Field(description="Bucket length of the time series and the detail rows")
-    key_figures: KeyFigures
-    services: list[ServiceSummary]
-    time_series: list[ServiceSeries]
-    top_metrics: list[TopMetric] = Field(description="The most recorded series, by count")
-    goals: list[GoalProgress] = Field(description="Goals whose dates overlap the period")
-    details: list[DetailRow] = Field(description="One per bucket, service, metric type and metric name")
+    period: ReportPeriod
+    previous_period: ReportPeriod = Field(description="The previous calendar period of the same kind")
+    year_earlier_period: ReportPeriod | None = Field(
+        description="The same period a year earlier; null for an annual report, or when it holds no data"
+    )
+    interval: Interval = Field(description="Bucket length of the charts over time")
+    sections: list[Section] = Field(description="The domains with data in the period, in a fixed order")
+    left_out: list[LeftOut] = Field(description="The domains without data in the period")
+
+    def key_figures(self) -> list[tuple[Section, Figure]]:
+        return [(section, f) for section in self.sections for f in section.figures if f.key_figure]
+
+    def section(self, key: SectionKey) -> Section | None:
+        return next((section for section in self.sections if section.key is key), None)
