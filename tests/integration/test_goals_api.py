@@ -257,6 +257,7 @@ def test_who_may_do_what(invoke: Invoke, aws: Aws) -> None:
     [
         ({"end_date": day(-20).isoformat()}, 422),
         ({"target_value": 0}, 422),
+        ({"target_value": 1e-9}, 422),
         ({"tz": "Mars/Olympus"}, 400),
         ({"aggregation": "median"}, 422),
         ({"alert_recipients": ["not an address"]}, 422),
@@ -264,6 +265,19 @@ def test_who_may_do_what(invoke: Invoke, aws: Aws) -> None:
 )
 def test_bad_goals_are_4xx(invoke: Invoke, fields: dict[str, Any], status: int) -> None:
     assert call(invoke, "POST", body=goal(**fields)).status == status
+
+
+def test_the_smallest_target_over_the_largest_values_keeps_every_figure_finite(invoke: Invoke, aws: Aws) -> None:
+    send(invoke, [donation(1e100, day(-offset)) for offset in range(0, 5)])
+    created = create(invoke, target_value=1e-6)
+
+    report = progress(invoke, created["id"])
+    listed = call(invoke, "GET", role=None).body["items"]
+    forecasts = call(invoke, "GET", f"{BASE}/forecast/all", role=None).body
+
+    assert math.isfinite(report["progress_percentage"]) and report["status"] == "achieved"
+    assert all(math.isfinite(item["progress_percentage"]) for item in listed)
+    assert all(item["current_value"] is not None for item in forecasts)
 
 
 def test_lists_and_forecasts(invoke: Invoke, aws: Aws) -> None:

@@ -17,7 +17,8 @@ EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_DAY = dt.date(2100, 12, 31)
 MAX_GOAL_DAYS = 3660
 GoalDate = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
-Target = Annotated[float, Field(gt=0, le=1e15, allow_inf_nan=False)]
+# Bounded below so that progress (the current value over the target) stays finite for any metric values.
+Target = Annotated[float, Field(ge=1e-6, le=1e15, allow_inf_nan=False)]
 Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 Dimensions = Annotated[
     dict[Annotated[str, Field(min_length=1, max_length=100)], Annotated[str, Field(max_length=256)]],
