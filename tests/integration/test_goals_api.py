@@ -267,7 +267,7 @@ def test_bad_goals_are_4xx(invoke: Invoke, fields: dict[str, Any], status: int) 
     assert call(invoke, "POST", body=goal(**fields)).status == status
 
 
-def test_the_smallest_target_over_the_largest_values_keeps_every_figure_finite(invoke: Invoke, aws: Aws) -> None:
+def test_the_smallest_target_over_huge_values_keeps_every_figure_finite(invoke: Invoke, aws: Aws) -> None:
     send(invoke, [donation(1e100, day(-offset)) for offset in range(0, 5)])
     created = create(invoke, target_value=1e-6)
 
