@@ -264,8 +264,11 @@ def outlook_of(probability: float) -> GoalOutlook:
 def _rates(
     goal: Goal, running: list[float], current: float, days_elapsed: int, days_left: int
 ) -> tuple[float | None, float | None]:
-    """The change per day that meets the target from now, and the change per day so far."""
+    """The change per day that meets the target from now (nothing for a floor already reached), and the
+    change per day so far."""
     needed = (goal.target - current) / days_left if days_left else None
+    if needed is not None and goal.direction is GoalDirection.AT_LEAST:
+        needed = max(needed, 0.0)
     if not running or days_elapsed == 0:
         return needed, None
     start = 0.0 if goal.aggregation in ADDITIVE else running[0]

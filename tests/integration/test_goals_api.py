@@ -172,7 +172,8 @@ def test_a_goal_reached_is_achieved_and_one_that_ends_short_failed(invoke: Invok
 
     scheduler({"task": "goal_update"}, LambdaContext())
 
-    assert progress(invoke, reached["id"])["status"] == "achieved"
+    achieved = progress(invoke, reached["id"])
+    assert (achieved["status"], achieved["remaining"], achieved["needed_per_day"]) == ("achieved", 0.0, 0.0)
     assert call(invoke, "GET", f"{BASE}/{reached['id']}", role=None).body["status"] == "achieved"
     failed = progress(invoke, ended["id"])
     assert (failed["status"], failed["probability"], failed["current_value"]) == ("failed", 0.0, 1100.0)

@@ -94,6 +94,14 @@ export async function goalsPage(root: HTMLElement, _query: URLSearchParams, sign
   }
 }
 
+// A goal decided before its end needs no forecast and has no day ahead to reach it on.
+const DECIDED_WORDS: Record<string, string> = { achieved: "reached already", failed: "cannot be reached any more" };
+
+function reachedOn(progress: Progress): string {
+  if (progress.projected_completion_date) return formatDay(progress.projected_completion_date);
+  return DECIDED_WORDS[progress.status] ?? "not at this pace";
+}
+
 export async function goalPage(root: HTMLElement, id: string, signal: AbortSignal): Promise<void> {
   const crumbs = h("p", { class: "crumbs" }, h("a", { href: "#/goals" }, "Goals"));
   replace(root, crumbs, status("loading", "Loading the goal…"));
@@ -108,11 +116,11 @@ export async function goalPage(root: HTMLElement, id: string, signal: AbortSigna
       ["Now", `${value(progress.current_value)} of ${value(progress.target_value)}`],
       ["Still to go", value(progress.remaining)],
       ["Chance of reaching it", progress.probability === null ? "not known yet" : formatPercent(progress.probability * 100)],
-      ["Forecast at the end", progress.forecast ? `${value(progress.forecast.value)} (90 %: ${value(progress.forecast.lower)} – ${value(progress.forecast.upper)})` : "not known yet"],
+      ["Forecast at the end", progress.forecast ? `${value(progress.forecast.value)} (90 %: ${value(progress.forecast.lower)} – ${value(progress.forecast.upper)})` : DECIDED_WORDS[progress.status] ?? "not known yet"],
       ["Needed per day", value(progress.needed_per_day)],
       ["Reached per day so far", value(progress.actual_per_day)],
       ["Days", `${progress.days_elapsed} gone, ${progress.days_left} left`],
-      ["Reached on", progress.projected_completion_date ? formatDay(progress.projected_completion_date) : "not at this pace"],
+      ["Reached on", reachedOn(progress)],
     ];
     replace(
       root,
