@@ -20,7 +20,18 @@ from pydantic_core import from_json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from analytics.db.rollup_sql import ADDED_UP, M2_OF_RAW, QUANTILE_LEVELS, SERIES
+from analytics.db.rollup_sql import (
+    ADDED_UP,
+    BUILT_FROM_THE_SAME,
+    LOCAL_DAY_ROLLUP,
+    M2_OF_RAW,
+    QUANTILE_LEVELS,
+    SAME_LOCAL_DAY,
+    SERIES,
+    local_day_versions,
+    raw_of_local_day,
+    stale_local_day_figures,
+)
 from analytics.statistics import (
     BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
@@ -59,7 +70,9 @@ STORED_OR_MERGED = ", ".join(
 def statistics_rows(
     session: Session, query: StatisticsQuery, percentiles: bool = True
 ) -> list[dict[str, Any]]:
-    if query.source is Source.ROLLUPS:
+    if query.on_local_days:
+        sql, params = _from_local_days(query, percentiles)
+    elif query.source is Source.ROLLUPS:
         sql, params = _from_rollups(query, percentiles)
     elif (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
         sql, params = _from_dimension_rollups(session, query, key, *whole_days)
@@ -173,6 +186,15 @@ def _names(columns: list[str]) -> str:
     return ", ".join(column.rsplit(" AS ", 1)[1] for column in columns)
 
 
+# Of sketch rows joined to their group's figures: only those of groups whose percentiles are merged (a group
+# of one daily row whose quantiles are stored merges nothing). EXISTS is evaluated once, before the join:
+# with no group to merge, no sketch is read at all. (The planner cannot tell, and would read and sort
+# every daily sketch of the period.)
+ONLY_GROUPS_TO_MERGE = """
+  WHERE (figures.source_rows > 1 OR figures.stored_q IS NULL)
+    AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
+
+
 def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     if _on_utc_days(query):
@@ -200,13 +222,20 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
             f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {stored} FROM {table} WHERE {condition}"
         )
         sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
-        if table == "metric_rollups_daily":  # a group of one day whose quantiles are stored merges nothing
-            # EXISTS is evaluated once, before the join: with no group to merge, no sketch is read at all.
-            # (The planner cannot tell, and would read and sort every daily sketch of the period.)
+        if table == "metric_rollups_daily":
             sketch_rows = f"""
-  SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups})
-  WHERE (figures.source_rows > 1 OR figures.stored_q IS NULL)
-    AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
+  SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
+    rows = _figures_and_sketches(groups, days, figures_source, sketch_rows, percentiles)
+    return _answer(query, rows, groups), params
+
+
+def _figures_and_sketches(
+    groups: str, sources: str, figures_source: str, sketch_rows: str, percentiles: bool
+) -> str:
+    """The groups' figures added up from `figures_source` (rows of the group columns, FIGURE_COLUMNS and
+    `stored_q`), their percentiles the stored ones of a group of one row or read from the merged sketches
+    of `sketch_rows` (rows of the group columns and `sketch`). `sources` are CTEs both read, each
+    followed by a comma."""
     sketches = f"""
 , sketch_rows AS ({sketch_rows}
 ), buckets AS (
@@ -215,15 +244,64 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
 ), sketches AS (
   SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
 )"""
-    source = f"({figures_source}) AS source"
-    rows = f"""
-WITH {days}figures AS (
+    return f"""
+WITH {sources}figures AS (
   SELECT {groups}, {ADDED_UP}, {UNITS_ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
-  FROM {source}
+  FROM ({figures_source}) AS source
   GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}, unit, other_unit
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
+
+
+def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+    """Whole local days of a zone in ROLLUP_ZONES: each series' local day from its rollup row where that
+    was built from the UTC daily rows the day overlaps as they are now, every other day (today, days
+    changed since, days not rolled up yet) from its raw rows."""
+    zone = zone_of(query.tz)
+    first, last = (moment.astimezone(zone).date() for moment in (query.start, query.end))
+    one_day = dt.timedelta(days=1)
+    params: dict[str, Any] = {
+        "tz": query.tz,
+        "first": first,
+        "last": last,
+        "utc_first": first - one_day,
+        "utc_last": last + one_day,
+        "start": query.start,
+        "end": query.end,
+    }
+    filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+    columns = _group_columns(query, "day", params)
+    groups = _names(columns)
+    period = "day >= :utc_first AND day < :utc_last AND local_day >= :first AND local_day < :last"
+    raw = raw_of_local_day("s.day", f'"timestamp" >= :start AND "timestamp" < :end{filters}')
+    sources = f"""versions AS ({local_day_versions(period + filters)}
+), kept AS MATERIALIZED (
+  SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.day,
+         r.count, r.sum, r.min, r.max, r.m2, r.quantiles
+  FROM versions v LEFT JOIN {LOCAL_DAY_ROLLUP} r ON {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+), stale AS MATERIALIZED (
+  SELECT DISTINCT day FROM kept WHERE count IS NULL
+), raw_days AS MATERIALIZED ({stale_local_day_figures(raw)}
+), days AS MATERIALIZED (
+  SELECT {SERIES}, day, count, sum, min, max, m2, quantiles AS stored_q
+  FROM kept WHERE count > 0 AND day NOT IN (SELECT day FROM stale)
+  UNION ALL
+  SELECT {SERIES}, day, count, sum, min, max, m2, NULL FROM raw_days
+), """
+    figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, stored_q FROM days"
+    kept_sketches = f"""
+    SELECT days.metric_name, days.service_name, days.metric_type, days.unit, days.day, r.sketch
+    FROM days JOIN {LOCAL_DAY_ROLLUP} r
+      ON r.zone = :tz AND r.day = days.day AND (r.metric_name, r.service_name, r.metric_type, r.unit)
+        = (days.metric_name, days.service_name, days.metric_type, days.unit)
+    WHERE days.stored_q IS NOT NULL
+    UNION ALL
+    SELECT {SERIES}, day, sketch FROM raw_days"""
+    sketch_rows = f"""
+  SELECT source.* FROM (SELECT {", ".join(columns)}, sketch FROM ({kept_sketches}) AS all_days) AS source
+  JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
+    rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
     return _answer(query, rows, groups), params
 
 
