@@ -13,12 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
+from analytics.db import maintenance
 from analytics.db.engine import get_engine
 from analytics.db.maintenance import roll_up_local_days
 from analytics.services import statistics as statistics_service
 from analytics.settings import get_settings
 from analytics.statistics import StatisticsQuery, period_in_zone
 from analytics.wiring import unit_of_work
+from functions.scheduler.handler import lambda_handler as scheduler
+from tests.integration.conftest import LambdaContext
 from tests.integration.test_ingest_queue import consume, metric, sqs_event
 
 ZONES = ("America/New_York", "Europe/Berlin", "Asia/Kolkata")
@@ -79,9 +82,9 @@ def rolled_up_zones(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def roll_up() -> int:
-    built, waiting = roll_up_local_days(get_settings().rollup_zones, NOW, OLDEST, seconds=60)
-    assert not waiting
-    return built
+    report = roll_up_local_days(get_settings().rollup_zones, NOW, OLDEST)
+    assert not report.waiting
+    return report.series_days_rolled_up
 
 
 def answer(tz: str, group_by: tuple[str, ...], first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> Any:
@@ -186,14 +189,14 @@ def test_a_day_not_over_is_not_rolled_up_and_a_zone_dropped_from_the_setting_goe
     store(some_metrics(seed=4), "d")
     early = dt.datetime.combine(LAST_DAY, dt.time(12), dt.UTC)
 
-    roll_up_local_days(frozenset(ZONES), early, OLDEST, seconds=60)
+    roll_up_local_days(frozenset(ZONES), early, OLDEST)
     with get_engine().connect() as connection:
         last_days = dict(
             connection.execute(
                 text("SELECT zone, max(day) FROM metric_rollups_local_daily GROUP BY zone")
             ).all()
         )
-    roll_up_local_days(frozenset({"Asia/Kolkata"}), early, OLDEST, seconds=60)
+    roll_up_local_days(frozenset({"Asia/Kolkata"}), early, OLDEST)
     with get_engine().connect() as connection:
         zones = (
             connection.execute(text("SELECT DISTINCT zone FROM metric_rollups_local_daily")).scalars().all()
@@ -201,3 +204,27 @@ def test_a_day_not_over_is_not_rolled_up_and_a_zone_dropped_from_the_setting_goe
 
     assert last_days == {zone: LAST_DAY - dt.timedelta(days=1) for zone in ZONES}
     assert zones == ["Asia/Kolkata"]
+
+
+@pytest.mark.usefixtures("rolled_up_zones")
+def test_the_hourly_task_rolls_up_the_zones_of_the_setting() -> None:
+    store(some_metrics(seed=5), "e")
+
+    first = scheduler({"task": "local_days"}, LambdaContext())
+    again = scheduler({"task": "local_days"}, LambdaContext())
+
+    assert first["status"] == "success" and first["result"]["zones"] == sorted(ZONES)
+    assert first["result"]["series_days_rolled_up"] > 0 and not first["result"]["waiting"]
+    assert again["result"]["series_days_rolled_up"] == 0  # nothing changed since
+
+
+@pytest.mark.usefixtures("rolled_up_zones")
+def test_a_run_stops_at_its_time_budget_and_the_next_one_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    store(some_metrics(seed=6), "f")
+    monkeypatch.setattr(maintenance, "LOCAL_DAYS_PER_STATEMENT", 10)
+
+    cut_short = roll_up_local_days(frozenset(ZONES), NOW, OLDEST, seconds=0)
+    rest = roll_up_local_days(frozenset(ZONES), NOW, OLDEST, seconds=600)
+
+    assert cut_short.waiting and cut_short.series_days_rolled_up == 10
+    assert not rest.waiting and rest.series_days_rolled_up > 10

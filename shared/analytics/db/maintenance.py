@@ -29,7 +29,7 @@ from analytics.db.rollup_sql import (
 )
 from analytics.db.unit_of_work import sqlstate
 from analytics.errors import Unavailable
-from analytics.schemas.maintenance import RetentionReport
+from analytics.schemas.maintenance import LocalDaysReport, RetentionReport
 from analytics.statistics import BREAKDOWN_DIMENSIONS
 
 # Series-days rolled up per transaction, and the time a run spends on them, well inside the scheduler's
@@ -160,30 +160,33 @@ def roll_up_dimensions(oldest: dt.date, seconds: float) -> tuple[int, bool]:
 
 
 def roll_up_local_days(
-    zones: frozenset[str], now: dt.datetime, oldest: dt.date, seconds: float
-) -> tuple[int, bool]:
+    zones: frozenset[str], now: dt.datetime, oldest: dt.date, seconds: float = LOCAL_DAY_SECONDS_PER_RUN
+) -> LocalDaysReport:
     """Builds the local daily rollups of each of `zones` whose day is over and that are missing or were
-    built from daily rows changed since, newest first, for up to `seconds`; drops those of other zones.
-    Answers how many series-days it rolled up and whether any wait."""
-    engine = get_engine()
-    with engine.begin() as connection:
-        connection.execute(
-            text("DELETE FROM metric_rollups_local_daily WHERE zone <> ALL(CAST(:zones AS text[]))"),
-            {"zones": sorted(zones)},
-        )
-    deadline = time.monotonic() + seconds
-    done = 0
-    for zone in sorted(zones):
-        today = now.astimezone(ZoneInfo(zone)).date()
-        while True:
-            with engine.begin() as connection:
-                built = connection.execute(
-                    text(BUILD_LOCAL_DAYS),
-                    {"tz": zone, "today": today, "oldest": oldest, "limit": LOCAL_DAYS_PER_STATEMENT},
-                ).scalar_one()
-            done += built
-            if built < LOCAL_DAYS_PER_STATEMENT:
-                break
-            if time.monotonic() > deadline:
-                return done, True
-    return done, False
+    built from daily rows changed since, newest first, for up to `seconds`; drops those of other zones."""
+    report = LocalDaysReport(zones=sorted(zones))
+    try:
+        engine = get_engine()
+        with engine.begin() as connection:
+            connection.execute(
+                text("DELETE FROM metric_rollups_local_daily WHERE zone <> ALL(CAST(:zones AS text[]))"),
+                {"zones": report.zones},
+            )
+        deadline = time.monotonic() + seconds
+        for zone in report.zones:
+            today = now.astimezone(ZoneInfo(zone)).date()
+            while True:
+                with engine.begin() as connection:
+                    built = connection.execute(
+                        text(BUILD_LOCAL_DAYS),
+                        {"tz": zone, "today": today, "oldest": oldest, "limit": LOCAL_DAYS_PER_STATEMENT},
+                    ).scalar_one()
+                report.series_days_rolled_up += built
+                if built < LOCAL_DAYS_PER_STATEMENT:
+                    break
+                if time.monotonic() > deadline:
+                    report.waiting = True
+                    return report
+    except (OperationalError, InterfaceError) as exc:
+        raise Unavailable("the database is unreachable; the local days will be rolled up next time") from exc
+    return report
