@@ -1,10 +1,10 @@
 """Answers benchmark: the metrics handler in-process over 10 million metrics (three years), beside the
 same answer computed by a plain SQL query over the raw table in the same run.
 
-    python -m tests.benchmarks.answers [--rows 10000000] [--data-dir .local/bench-queries] [--runs 20]
+    python -m tests.benchmarks.answers [--rows 10000000] [--runs 20]
 
-Uses the data set of tests.benchmarks.queries (generated once into the data folder). Answers are not
-cached during the run. Target: every handler answer under 100 ms p50.
+Uses the data set of tests.benchmarks.dataset (generated once into its own folder per row count).
+Answers are not cached during the run. Target: every handler answer under 100 ms p50.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from analytics.db.engine import get_engine
-from tests.benchmarks.common import benchmark_database, median, percentile, timed
-from tests.benchmarks.queries import ONE_METRIC, YEARS, load
+from tests.benchmarks.common import median, percentile, timed
+from tests.benchmarks.dataset import ONE_METRIC, YEARS, data_set
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -118,18 +117,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--data-dir", type=Path, default=Path(".local/bench-queries"))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--raw-runs", type=int, default=3)
     args = parser.parse_args()
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["CACHE_ENABLED"] = "false"  # every run asks the database
-    end = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    with benchmark_database(args.data_dir):
-        load(args.rows, end - dt.timedelta(days=365 * YEARS), end)
+    with data_set(args.rows) as data:
         from functions.metrics.handler import lambda_handler
 
-        for label, event, raw_sql, params in questions(end):
+        for label, event, raw_sql, params in questions(data.end):
             response = lambda_handler(event, Context())
             assert response["statusCode"] == 200, response
             handler_times = [timed(lambda e=event: lambda_handler(e, Context())) for _ in range(args.runs)]
