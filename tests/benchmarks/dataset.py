@@ -33,6 +33,7 @@ YEARS = 3
 DAYS = 365 * YEARS
 CHUNK = 1_000_000
 ONE_METRIC = "metric_7"
+ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata")  # the zones the questions are asked in
 # Row g is metric g mod 50, of service and type g mod 5: metric k always comes from service k mod 5.
 SERVICES = (
     ServiceName.PARTNERS_CRM,
@@ -107,6 +108,7 @@ def data_set(rows: int) -> Iterator[DataSet]:
     served from the answer cache meanwhile: every question is asked of the database."""
     os.environ["CACHE_ENABLED"] = "false"
     os.environ["ANALYTICS_RETENTION_DAYS"] = str((dt.date.today() - KEPT_SINCE).days)
+    os.environ["ROLLUP_ZONES"] = ",".join(ZONES)
     folder = data_dir(rows)
     folder.mkdir(parents=True, exist_ok=True)
     with benchmark_database(folder):
@@ -123,7 +125,8 @@ def stored(rows: int) -> DataSet | None:
             return None
         first, last = connection.execute(text("SELECT min(day), max(day) FROM metric_rollups_daily")).one()
     if first is None:  # a generation stopped before the rollups were built
-        return None
+        build_rollups()
+        return stored(rows)
     print(f"reusing the {rows:,} metrics already loaded ({first} to {last})")
     return DataSet(rows, midnight(first), midnight(last + dt.timedelta(days=1)))
 
@@ -147,30 +150,37 @@ def generate(rows: int) -> DataSet:
             params = {"first": first, "last": last, "metrics": METRICS, "start": start, "end": end}
             connection.execute(text(GENERATE), params)
         print(f"  raw metrics {last:,}/{rows:,} ({time.perf_counter() - began:.0f}s)")
-    with engine.begin() as connection:
-        print("  building the hourly and daily rollups as ingest keeps them...")
-        connection.execute(text(REBUILD_HOURLY))
-        connection.execute(text(REBUILD_DAILY))
+    build_rollups()
     print(f"loaded in {time.perf_counter() - began:.0f}s")
     return DataSet(rows, start, end)
 
 
+def build_rollups() -> None:
+    with get_engine().begin() as connection:
+        print("  building the hourly and daily rollups as ingest keeps them...", flush=True)
+        connection.execute(text(REBUILD_HOURLY))
+        connection.execute(text(REBUILD_DAILY))
+
+
 def maintain() -> None:
-    """The scheduler's daily retention task, run again as long as it leaves work for the next day."""
-    began = time.perf_counter()
-    runs = 1
-    report = run_task("retention")
-    while work_waiting(report):
-        runs += 1
-        report = run_task("retention")
+    """The scheduler's maintenance tasks (the daily retention, the hourly local days), each run again as long
+    as it leaves work for its next run."""
+    for task in ("retention", "local_days"):
+        began = time.perf_counter()
+        runs = 1
+        report = run_task(task)
+        while work_waiting(report):
+            runs += 1
+            report = run_task(task)
+        print(
+            f"{task}: {runs} run(s) in {time.perf_counter() - began:.0f}s, the last reporting "
+            + report.model_dump_json(exclude_defaults=True),
+            flush=True,
+        )
     with get_engine().begin() as connection:
         connection.execute(text("ANALYZE"))
-    print(
-        f"daily maintenance: {runs} run(s) in {time.perf_counter() - began:.0f}s, the last reporting "
-        + report.model_dump_json(exclude_defaults=True)
-    )
 
 
 def work_waiting(report: BaseModel) -> bool:
-    """Whether a maintenance report says work waits for the next run (its `..._waiting` flags)."""
-    return any(value is True for name, value in report if name.endswith("_waiting"))
+    """Whether a maintenance report says work waits for the next run (its `waiting` flags)."""
+    return any(value is True for name, value in report if name == "waiting" or name.endswith("_waiting"))
