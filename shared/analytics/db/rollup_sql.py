@@ -208,7 +208,7 @@ def stale_local_day_figures(raw_rows: str) -> str:
 
 LOCAL_DAY_ROLLUP = "metric_rollups_local_daily"
 SAME_LOCAL_DAY = (
-    "r.zone = :tz AND r.day = v.day AND (r.metric_name, r.service_name, r.metric_type, r.unit) "
+    "r.day = v.day AND (r.metric_name, r.service_name, r.metric_type, r.unit) "
     "= (v.metric_name, v.service_name, v.metric_type, v.unit)"
 )
 BUILT_FROM_THE_SAME = "(r.built_from, r.built_from_days) = (v.built_from, v.built_from_days)"
@@ -227,7 +227,7 @@ WITH stale AS MATERIALIZED (
   SELECT v.* FROM ({local_day_versions("day >= CAST(:oldest AS date) - 1 AND day <= CAST(:today AS date)")}
   ) AS v
   WHERE v.day >= :oldest AND v.day < :today AND NOT EXISTS (
-    SELECT 1 FROM {LOCAL_DAY_ROLLUP} r WHERE {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+    SELECT 1 FROM {LOCAL_DAY_ROLLUP} r WHERE r.zone = :tz AND {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
   )
   ORDER BY v.day DESC
   LIMIT :limit

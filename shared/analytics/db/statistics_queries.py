@@ -14,6 +14,7 @@ than the rest of a three-year daily answer.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import from_json
@@ -70,7 +71,9 @@ STORED_OR_MERGED = ", ".join(
 def statistics_rows(
     session: Session, query: StatisticsQuery, percentiles: bool = True
 ) -> list[dict[str, Any]]:
-    if query.on_local_days:
+    if query.source is Source.ROLLUPS and query.interval is None:
+        sql, params = _from_tiles(query, percentiles)
+    elif query.on_local_days:
         sql, params = _from_local_days(query, percentiles)
     elif query.source is Source.ROLLUPS:
         sql, params = _from_rollups(query, percentiles)
@@ -170,16 +173,33 @@ def _time_text(name: str, field: str, tz: str) -> str:
     return _instant_text(name, tz) if TIME_GROUPS[field] is Interval.HOUR else _local_text(name, tz)
 
 
-def _answer(query: StatisticsQuery, rows_sql: str, group_names: str) -> str:
+def _answer(query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any]) -> str:
     """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order."""
     groups = [
-        _time_text(name, field, query.tz) if field in TIME_GROUPS else name
+        _time_group_text(query, name, field, params) if field in TIME_GROUPS else name
         for name, field in zip(_group_names(query), query.group_by, strict=True)
     ]
     values = ", ".join([*groups, *FIGURES, *UNIT_FIGURES])
     return f"""
 SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]')::text
 FROM ({rows_sql}) AS answer"""
+
+
+def _time_group_text(query: StatisticsQuery, name: str, field: str, params: dict[str, Any]) -> str:
+    """SQL writing a time group's start. A day's is looked up among the period's days, written once here:
+    the same text for thousands of rows cost more than the rest of a three-year daily answer in SQL."""
+    if TIME_GROUPS[field] is not Interval.DAY:
+        return _time_text(name, field, query.tz)
+    zone = zone_of(query.tz)
+    first = query.start.astimezone(zone).date()
+    last = (query.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    params["day_texts"] = [
+        dt.datetime.combine(day, dt.time(0), zone).astimezone(dt.UTC).astimezone(zone).isoformat()
+        for day in days
+    ]
+    params["first_local_day"] = first
+    return f"(CAST(:day_texts AS text[]))[{name}::date - CAST(:first_local_day AS date) + 1]"
 
 
 def _names(columns: list[str]) -> str:
@@ -207,7 +227,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     columns = _group_columns(query, period_of, params, instant_of="bucket_start")
     groups = _names(columns)
     condition = " AND ".join(where + _filters(query, params))
-    if table == "metric_rollups_daily" and query.interval in (None, Interval.MONTH):
+    if table == "metric_rollups_daily" and query.interval is Interval.MONTH:
         # The period's daily rows are read once; their sketches come from whole months where possible.
         days = f"""days AS MATERIALIZED (
   SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, m2, version
@@ -226,7 +246,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
             sketch_rows = f"""
   SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
     rows = _figures_and_sketches(groups, days, figures_source, sketch_rows, percentiles)
-    return _answer(query, rows, groups), params
+    return _answer(query, rows, groups, params), params
 
 
 def _figures_and_sketches(
@@ -275,11 +295,16 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, di
     groups = _names(columns)
     period = "day >= :utc_first AND day < :utc_last AND local_day >= :first AND local_day < :last"
     raw = raw_of_local_day("s.day", f'"timestamp" >= :start AND "timestamp" < :end{filters}')
-    sources = f"""versions AS ({local_day_versions(period + filters)}
+    # The zone's rows of the period are read as one set and matched to the days' versions by hashing: the
+    # planner, misjudging how many series-days there are, looked each one up in the index instead.
+    sources = f"""versions AS MATERIALIZED ({local_day_versions(period + filters)}
+), local_rows AS MATERIALIZED (
+  SELECT {SERIES}, day, count, sum, min, max, m2, quantiles, built_from, built_from_days
+  FROM {LOCAL_DAY_ROLLUP} WHERE zone = :tz AND day >= :first AND day < :last{filters}
 ), kept AS MATERIALIZED (
   SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.day,
          r.count, r.sum, r.min, r.max, r.m2, r.quantiles
-  FROM versions v LEFT JOIN {LOCAL_DAY_ROLLUP} r ON {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+  FROM versions v LEFT JOIN local_rows r ON {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
 ), stale AS MATERIALIZED (
   SELECT DISTINCT day FROM kept WHERE count IS NULL
 ), raw_days AS MATERIALIZED ({stale_local_day_figures(raw)}
@@ -302,7 +327,104 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, di
   SELECT source.* FROM (SELECT {", ".join(columns)}, sketch FROM ({kept_sketches}) AS all_days) AS source
   JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
     rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
-    return _answer(query, rows, groups), params
+    return _answer(query, rows, groups, params), params
+
+
+def _from_tiles(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+    """A question without time groups over any period, in any zone, as the fewest rollup rows that tile it:
+    its whole UTC days from the daily rollups (their sketches from whole months where possible), the whole
+    hours before the first and after the last from the hourly rollups, and the minutes outside its whole
+    hours (a zone whose offset is not whole hours) from raw rows. A year of local days costs what a year
+    of UTC days costs."""
+    tiles = Tiles.of(query.start, query.end)
+    params: dict[str, Any] = {"tz": query.tz, "first_day": tiles.first_day, "last_day": tiles.last_day}
+    filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+    hours = _within("bucket_start", "hour", tiles.hours, params)
+    raw = _within('"timestamp"', "raw", tiles.raw, params)
+    columns = _group_columns(query, "", params)
+    groups = _names(columns)
+    sources = f"""days AS MATERIALIZED (
+  SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, m2, version
+  FROM metric_rollups_daily WHERE day >= :first_day AND day < :last_day{filters}
+), hours AS MATERIALIZED (
+  SELECT {SERIES}, count, sum, min, max, m2, sketch FROM metric_rollups_hourly WHERE {hours}{filters}
+), raw AS MATERIALIZED (
+  SELECT {SERIES}, {ADDED_UP}, jsonb_object_agg(bucket, count) AS sketch
+  FROM (
+    SELECT metric_name, service_name, metric_type, {UNIT_OF_RAW} AS unit,
+           sketch_bucket(metric_value) AS bucket, count(*) AS count, sum(metric_value) AS sum,
+           min(metric_value) AS min, max(metric_value) AS max, {M2_OF_RAW} AS m2
+    FROM metrics WHERE {raw}{filters}
+    GROUP BY 1, 2, 3, 4, 5
+  ) AS per_bucket
+  GROUP BY {SERIES}
+), """
+    tiled = " UNION ALL ".join(f"SELECT {SERIES}, count, sum, min, max, m2 FROM {cte}" for cte in TILES)
+    figures_source = (
+        f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM ({tiled}) AS tiles"
+    )
+    sketch_rows = f"""
+  SELECT * FROM ({_sketches_with_whole_months(query, columns, params)}) AS day_sketches
+  UNION ALL SELECT {", ".join(columns)}, sketch FROM hours
+  UNION ALL SELECT {", ".join(columns)}, sketch FROM raw"""
+    rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
+    return _answer(query, rows, groups, params), params
+
+
+TILES = ("days", "hours", "raw")
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """The period [start, end) as whole UTC days [first_day, last_day), whole hours around them and the
+    stretches outside its whole hours, each as [from, until) instants."""
+
+    first_day: dt.date
+    last_day: dt.date
+    hours: tuple[tuple[dt.datetime, dt.datetime], ...]
+    raw: tuple[tuple[dt.datetime, dt.datetime], ...]
+
+    @classmethod
+    def of(cls, start: dt.datetime, end: dt.datetime) -> Tiles:
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        first_hour = min(_ceiling(start, HOUR), end)
+        last_hour = max(_floor(end, HOUR), first_hour)
+        first_day = min(_ceiling(first_hour, DAY), last_hour)
+        last_day = max(_floor(last_hour, DAY), first_day)
+        return cls(
+            first_day.date(),
+            last_day.date() if last_day > first_day else first_day.date(),
+            _pieces((first_hour, first_day), (last_day, last_hour)),
+            _pieces((start, first_hour), (last_hour, end)),
+        )
+
+
+HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _floor(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
+    return moment - (moment - EPOCH) % step
+
+
+def _ceiling(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
+    floor = _floor(moment, step)
+    return floor if floor == moment else floor + step
+
+
+def _pieces(*pieces: tuple[dt.datetime, dt.datetime]) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    return tuple((begin, finish) for begin, finish in pieces if begin < finish)
+
+
+def _within(
+    column: str, name: str, pieces: tuple[tuple[dt.datetime, dt.datetime], ...], params: dict[str, Any]
+) -> str:
+    """SQL keeping rows whose `column` falls in one of `pieces` (FALSE for none), their bounds in `params`."""
+    clauses = []
+    for i, (begin, finish) in enumerate(pieces):
+        params |= {f"{name}_from{i}": begin, f"{name}_until{i}": finish}
+        clauses.append(f"({column} >= :{name}_from{i} AND {column} < :{name}_until{i})")
+    return f"({' OR '.join(clauses)})" if clauses else "FALSE"
 
 
 def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
@@ -350,7 +472,7 @@ FROM (
   FROM metrics WHERE {" AND ".join(where)}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups), params
+    return _answer(query, rows, groups, params), params
 
 
 def _breakdown_key(query: StatisticsQuery, percentiles: bool) -> str | None:
@@ -451,7 +573,7 @@ FROM (
   FROM {source}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups), params
+    return _answer(query, rows, groups, params), params
 
 
 class SqlStatisticsReader:
