@@ -16,10 +16,10 @@ from sqlalchemy import text
 
 from analytics.db.engine import get_engine
 from analytics.db.rollup_sql import REFRESH_MONTHLY
-from analytics.db.statistics_queries import Tiles, _from_raw
+from analytics.db.statistics_queries import Tiles, _answer, _from_raw
 from analytics.services import statistics as statistics_service
 from analytics.settings import get_settings
-from analytics.statistics import Source, StatisticsQuery, period_in_zone
+from analytics.statistics import FIGURES, Source, StatisticsQuery, period_in_zone
 from analytics.wiring import unit_of_work
 from tests.integration.test_ingest_queue import consume, metric, sqs_event
 
@@ -98,9 +98,10 @@ def periods() -> list[tuple[str, dt.datetime, dt.datetime]]:
 
 
 def raw_answer(query: StatisticsQuery) -> list[dict[str, Any]]:
-    sql, params = _from_raw(query, percentiles=True)
+    rows, groups, params = _from_raw(query, percentiles=True)
     with get_engine().connect() as connection:
-        return list(from_json(connection.execute(text(sql), params).scalar_one()))
+        answer = connection.execute(text(_answer(query, rows, groups, params, FIGURES)), params)
+        return list(from_json(answer.scalar_one()))
 
 
 def answered(query: StatisticsQuery) -> list[Any]:

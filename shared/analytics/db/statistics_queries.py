@@ -14,6 +14,7 @@ than the rest of a three-year daily answer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from analytics.statistics import (
     FIGURES,
     SERIES_FIELDS,
     TIME_GROUPS,
+    UNIT_COLUMNS,
     UNIT_GROUP,
     Interval,
     Source,
@@ -54,7 +56,6 @@ FIGURE_COLUMNS = "count, sum, min, max, m2, unit, unit AS other_unit"
 UNITS_ADDED_UP = "min(unit) AS unit, max(other_unit) AS other_unit"
 UNIT_OF_RAW = "coalesce(metric_unit, '')"
 UNITS_OF_RAW = f"min({UNIT_OF_RAW}) AS unit, max({UNIT_OF_RAW}) AS other_unit"
-UNIT_FIGURES = ("unit", "other_unit")
 NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
 # The answer's figures from a group's rollup rows added up (rollup_sql.ADDED_UP).
 FIGURES_OF_SUMS = "count, sum, sum / count AS avg, min, max, sqrt(greatest(m2 / count, 0)) AS stddev"
@@ -68,22 +69,28 @@ STORED_OR_MERGED = ", ".join(
 )
 
 
-def statistics_rows(
-    session: Session, query: StatisticsQuery, percentiles: bool = True
-) -> list[dict[str, Any]]:
+def statistics_table(
+    session: Session, query: StatisticsQuery, percentiles: bool = True, figures: Collection[str] = FIGURES
+) -> list[list[Any]]:
+    """The answer's rows as lists of analytics.statistics.row_columns; figures not in `figures` are left
+    null (writing thousands of numbers as JSON is much of a long answer's cost)."""
     if query.source is Source.ROLLUPS and query.interval is None:
-        sql, params = _from_tiles(query, percentiles)
+        rows, groups, params = _from_tiles(query, percentiles)
     elif query.on_local_days:
-        sql, params = _from_local_days(query, percentiles)
+        rows, groups, params = _from_local_days(query, percentiles)
     elif query.source is Source.ROLLUPS:
-        sql, params = _from_rollups(query, percentiles)
+        rows, groups, params = _from_rollups(query, percentiles)
     elif (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
-        sql, params = _from_dimension_rollups(session, query, key, *whole_days)
+        rows, groups, params = _from_dimension_rollups(session, query, key, *whole_days)
     else:
-        sql, params = _from_raw(query, percentiles)
-    names = [*_group_names(query), *FIGURES, *UNIT_FIGURES]
-    answer = session.execute(text(sql), params).scalar_one()
-    return [dict(zip(names, values, strict=False)) for values in from_json(answer)]
+        rows, groups, params = _from_raw(query, percentiles)
+    answer = session.execute(text(_answer(query, rows, groups, params, figures)), params).scalar_one()
+    table: list[list[Any]] = from_json(answer)
+    return table
+
+
+# The SQL of an answer's rows, the names of its group columns, and its parameters.
+Rows = tuple[str, str, dict[str, Any]]
 
 
 def _on_utc_days(query: StatisticsQuery) -> bool:
@@ -173,13 +180,17 @@ def _time_text(name: str, field: str, tz: str) -> str:
     return _instant_text(name, tz) if TIME_GROUPS[field] is Interval.HOUR else _local_text(name, tz)
 
 
-def _answer(query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any]) -> str:
-    """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order."""
+def _answer(
+    query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any], figures: Collection[str]
+) -> str:
+    """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order (null for a figure not
+    in `figures`)."""
     groups = [
         _time_group_text(query, name, field, params) if field in TIME_GROUPS else name
         for name, field in zip(_group_names(query), query.group_by, strict=True)
     ]
-    values = ", ".join([*groups, *FIGURES, *UNIT_FIGURES])
+    written = [figure if figure in figures else "NULL" for figure in FIGURES]
+    values = ", ".join([*groups, *written, *UNIT_COLUMNS])
     return f"""
 SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]')::text
 FROM ({rows_sql}) AS answer"""
@@ -215,7 +226,7 @@ ONLY_GROUPS_TO_MERGE = """
     AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
 
 
-def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+def _from_rollups(query: StatisticsQuery, percentiles: bool) -> Rows:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     if _on_utc_days(query):
         table, period_of = "metric_rollups_daily", "day"
@@ -246,7 +257,7 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
             sketch_rows = f"""
   SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
     rows = _figures_and_sketches(groups, days, figures_source, sketch_rows, percentiles)
-    return _answer(query, rows, groups, params), params
+    return rows, groups, params
 
 
 def _figures_and_sketches(
@@ -274,7 +285,7 @@ SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUA
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
 
 
-def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+def _from_local_days(query: StatisticsQuery, percentiles: bool) -> Rows:
     """Whole local days of a zone in ROLLUP_ZONES: each series' local day from its rollup row where that
     was built from the UTC daily rows the day overlaps as they are now, every other day (today, days
     changed since, days not rolled up yet) from its raw rows."""
@@ -295,11 +306,12 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, di
     groups = _names(columns)
     period = "day >= :utc_first AND day < :utc_last AND local_day >= :first AND local_day < :last"
     raw = raw_of_local_day("s.day", f'"timestamp" >= :start AND "timestamp" < :end{filters}')
+    quantiles = "quantiles" if percentiles else "NULL::double precision[] AS quantiles"  # a narrower hash
     # The zone's rows of the period are read as one set and matched to the days' versions by hashing: the
     # planner, misjudging how many series-days there are, looked each one up in the index instead.
     sources = f"""versions AS MATERIALIZED ({local_day_versions(period + filters)}
 ), local_rows AS MATERIALIZED (
-  SELECT {SERIES}, day, count, sum, min, max, m2, quantiles, built_from, built_from_days
+  SELECT {SERIES}, day, count, sum, min, max, m2, {quantiles}, built_from, built_from_days
   FROM {LOCAL_DAY_ROLLUP} WHERE zone = :tz AND day >= :first AND day < :last{filters}
 ), kept AS MATERIALIZED (
   SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.day,
@@ -327,10 +339,10 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> tuple[str, di
   SELECT source.* FROM (SELECT {", ".join(columns)}, sketch FROM ({kept_sketches}) AS all_days) AS source
   JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
     rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
-    return _answer(query, rows, groups, params), params
+    return rows, groups, params
 
 
-def _from_tiles(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+def _from_tiles(query: StatisticsQuery, percentiles: bool) -> Rows:
     """A question without time groups over any period, in any zone, as the fewest rollup rows that tile it:
     its whole UTC days from the daily rollups (their sketches from whole months where possible), the whole
     hours before the first and after the last from the hourly rollups, and the minutes outside its whole
@@ -368,7 +380,7 @@ def _from_tiles(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[st
   UNION ALL SELECT {", ".join(columns)}, sketch FROM hours
   UNION ALL SELECT {", ".join(columns)}, sketch FROM raw"""
     rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
-    return _answer(query, rows, groups, params), params
+    return rows, groups, params
 
 
 TILES = ("days", "hours", "raw")
@@ -452,7 +464,7 @@ def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], para
   SELECT {", ".join(columns)}, d.sketch FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
 
 
-def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+def _from_raw(query: StatisticsQuery, percentiles: bool) -> Rows:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     columns = _group_columns(
         query, '("timestamp" AT TIME ZONE :tz)', params, instant_of='"timestamp"', unit_of=UNIT_OF_RAW
@@ -472,7 +484,7 @@ FROM (
   FROM metrics WHERE {" AND ".join(where)}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups, params), params
+    return rows, groups, params
 
 
 def _breakdown_key(query: StatisticsQuery, percentiles: bool) -> str | None:
@@ -520,7 +532,7 @@ def _raw_stretches(
 
 def _from_dimension_rollups(
     session: Session, query: StatisticsQuery, key: str, first: dt.date, last: dt.date
-) -> tuple[str, dict[str, Any]]:
+) -> Rows:
     """Whole UTC days from the dimension rollups where they were built from the day's current daily rows,
     the rest of the period (its edges, days changed since) from raw rows."""
     params: dict[str, Any] = {"tz": query.tz, "key": key, "first": first, "last": last}
@@ -573,15 +585,17 @@ FROM (
   FROM {source}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups, params), params
+    return rows, groups, params
 
 
 class SqlStatisticsReader:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
-        return statistics_rows(self._session, query, percentiles)
+    def table(
+        self, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
+    ) -> list[list[Any]]:
+        return statistics_table(self._session, query, percentiles, figures)
 
     def data_version(self) -> str:
         """The transactions the snapshot sees as committed (xmin:xmax:in progress): it changes when any
