@@ -174,9 +174,8 @@ class Answer:
         assert response["statusCode"] == 200, f"{self.event['rawPath']}: {response}"
         self.bytes = len(response["body"])
         sent = response["body"]
-        body = json.loads(
-            gzip.decompress(base64.b64decode(sent)) if response.get("isBase64Encoded") else sent
-        )
+        self.compressed = bool(response.get("isBase64Encoded"))
+        body = json.loads(gzip.decompress(base64.b64decode(sent)) if self.compressed else sent)
         self.size = self.reading.count(body)
         return body
 
