@@ -205,12 +205,14 @@ def _time_group_text(query: StatisticsQuery, name: str, field: str, params: dict
     first = query.start.astimezone(zone).date()
     last = (query.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
-    params["day_texts"] = [
+    # One comma-separated text: the driver escapes an array's elements one by one in Python.
+    params["day_texts"] = ",".join(
         dt.datetime.combine(day, dt.time(0), zone).astimezone(dt.UTC).astimezone(zone).isoformat()
         for day in days
-    ]
+    )
     params["first_local_day"] = first
-    return f"(CAST(:day_texts AS text[]))[{name}::date - CAST(:first_local_day AS date) + 1]"
+    texts = "string_to_array(CAST(:day_texts AS text), ',')"
+    return f"({texts})[{name}::date - CAST(:first_local_day AS date) + 1]"
 
 
 def _names(columns: list[str]) -> str:
