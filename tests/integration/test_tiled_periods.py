@@ -81,8 +81,12 @@ def periods() -> list[tuple[str, dt.datetime, dt.datetime]]:
     """Whole local days in each zone (whole months inside), hours on either side of UTC days, and a few
     hours within one day."""
     local_days = [(tz, *period_in_zone(dt.date(2025, 1, 25), dt.date(2025, 4, 8), tz)) for tz in ZONES]
+    most_of_two_months = [
+        (tz, *period_in_zone(dt.date(2025, 2, 5), dt.date(2025, 3, 25), tz)) for tz in ("UTC", "Asia/Kolkata")
+    ]
     return [
         *local_days,
+        *most_of_two_months,
         ("UTC", dt.datetime(2025, 2, 3, 17, tzinfo=dt.UTC), dt.datetime(2025, 3, 9, 5, tzinfo=dt.UTC)),
         (
             "Europe/Berlin",
@@ -144,26 +148,68 @@ def test_every_period_answers_as_its_raw_rows(monkeypatch: pytest.MonkeyPatch) -
         assert_as_raw(StatisticsQuery(start=start, end=end, tz=tz, metric_name="post_likes"))
 
 
-@pytest.mark.usefixtures("rolled_up_zones")
-def test_late_data_and_a_deletion_in_a_rolled_up_month_are_answered() -> None:
-    store(some_metrics(seed=12), "u")
-    roll_up_months()
-    late = dt.datetime(2025, 2, 14, 6, 30, tzinfo=dt.UTC)
-    store([metric("donation_received", value=90000.0, timestamp=utc(late))], "late")
+def late_metric_and_deletion(late: dt.datetime, deleted_before: str) -> None:
+    """A late metric at `late` and the deletion of a metric timestamped before `deleted_before`."""
+    store([metric("donation_received", value=90000.0, timestamp=utc(late))], f"late{late.isoformat()}")
     with get_engine().connect() as connection:
         some_id = connection.execute(
             text(
-                "SELECT id FROM metrics WHERE metric_name = 'post_likes' AND \"timestamp\" < '2025-03-01' "
-                'ORDER BY "timestamp" LIMIT 1 OFFSET 40'
-            )
+                "SELECT id FROM metrics WHERE metric_name = 'post_likes' AND \"timestamp\" < :before "
+                'ORDER BY "timestamp" DESC LIMIT 1 OFFSET 3'
+            ),
+            {"before": deleted_before},
         ).scalar_one()
     with unit_of_work() as uow:
         assert uow.metrics.delete(uuid.UUID(str(some_id)))
 
+
+@pytest.mark.usefixtures("rolled_up_zones")
+@pytest.mark.parametrize(
+    ("late", "deleted_before"),
+    [
+        pytest.param(dt.datetime(2025, 2, 14, 6, 30, tzinfo=dt.UTC), "2025-03-01", id="inside the period"),
+        # Days of the period's first and last months outside it: each month is no longer what it was
+        # built from, and its sketch less theirs would be wrong.
+        pytest.param(dt.datetime(2025, 3, 28, 6, 30, tzinfo=dt.UTC), "2025-02-03", id="outside the period"),
+    ],
+)
+def test_late_data_and_a_deletion_in_a_rolled_up_month_are_answered(
+    late: dt.datetime, deleted_before: str
+) -> None:
+    store(some_metrics(seed=12), "u")
+    roll_up_months()
+    late_metric_and_deletion(late, deleted_before)
+
     for tz in ("UTC", "Asia/Kolkata"):
-        start, end = period_in_zone(dt.date(2025, 1, 25), dt.date(2025, 4, 8), tz)
-        for group_by in GROUPINGS:
-            assert_as_raw(StatisticsQuery(start=start, end=end, tz=tz, group_by=group_by))
+        for first, last in (
+            (dt.date(2025, 1, 25), dt.date(2025, 4, 8)),
+            (dt.date(2025, 2, 5), dt.date(2025, 3, 25)),
+        ):
+            start, end = period_in_zone(first, last, tz)
+            for group_by in GROUPINGS:
+                assert_as_raw(StatisticsQuery(start=start, end=end, tz=tz, group_by=group_by))
+
+
+def test_months_partly_in_the_period_are_their_monthly_rollup_less_the_days_outside() -> None:
+    store(some_metrics(seed=13), "v")
+    roll_up_months()
+    start, end = period_in_zone(dt.date(2025, 2, 5), dt.date(2025, 3, 25), "UTC")
+
+    queries = [
+        StatisticsQuery(start=start, end=end, group_by=g)
+        for g in (("month", "metric_name"), ("metric_name",))
+    ]
+    with_months = [answered(query) for query in queries]
+    with get_engine().begin() as connection:
+        connection.execute(text("DELETE FROM metric_rollups_monthly"))
+    from_days = [answered(query) for query in queries]
+
+    for query, mine, theirs in zip(queries, with_months, from_days, strict=True):
+        assert_as_raw(query)
+        for group, same in zip(mine, theirs, strict=True):  # the same buckets, however they were added up
+            assert (group.group, group.count, group.unit) == (same.group, same.count, same.unit)
+            for figure in ("sum", "min", "max", "stddev", "p50", "p90", "p95", "p99"):
+                assert getattr(group, figure) == pytest.approx(getattr(same, figure), rel=1e-12), figure
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:

@@ -247,14 +247,16 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> Rows:
   FROM metric_rollups_daily WHERE {condition}
 ), """
         figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM days"
-        sketch_rows = _sketches_with_whole_months(query, columns, params)
+        params |= {"first_day": params["start"], "last_day": params["end"]}
+        filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+        sketch_rows = _sketches_with_whole_months(query, columns, params, filters)
     else:
         days = ""
         stored = "quantiles AS stored_q" if table == "metric_rollups_daily" else NO_STORED_QUANTILES
         figures_source = (
             f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {stored} FROM {table} WHERE {condition}"
         )
-        sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
+        sketch_rows = f"SELECT {', '.join(columns)}, sketch, 1 AS sign FROM {table} WHERE {condition}"
         if table == "metric_rollups_daily":
             sketch_rows = f"""
   SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
@@ -267,13 +269,14 @@ def _figures_and_sketches(
 ) -> str:
     """The groups' figures added up from `figures_source` (rows of the group columns, FIGURE_COLUMNS and
     `stored_q`), their percentiles the stored ones of a group of one row or read from the merged sketches
-    of `sketch_rows` (rows of the group columns and `sketch`). `sources` are CTEs both read, each
-    followed by a comma."""
+    of `sketch_rows` (rows of the group columns, `sketch` and its `sign`: 1 to add it, -1 to take it away
+    from a larger one). `sources` are CTEs both read, each followed by a comma."""
     sketches = f"""
 , sketch_rows AS ({sketch_rows}
 ), buckets AS (
-  SELECT {groups}, b.key, sum(b.value::bigint) AS n
+  SELECT {groups}, b.key, sum(b.value::bigint * sign) AS n
   FROM sketch_rows, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
+  HAVING sum(b.value::bigint * sign) <> 0
 ), sketches AS (
   SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
 )"""
@@ -338,7 +341,8 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> Rows:
     UNION ALL
     SELECT {SERIES}, day, sketch FROM raw_days"""
     sketch_rows = f"""
-  SELECT source.* FROM (SELECT {", ".join(columns)}, sketch FROM ({kept_sketches}) AS all_days) AS source
+  SELECT source.*
+  FROM (SELECT {", ".join(columns)}, sketch, 1 AS sign FROM ({kept_sketches}) AS all_days) AS source
   JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
     rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
     return rows, groups, params
@@ -378,9 +382,9 @@ def _from_tiles(query: StatisticsQuery, percentiles: bool) -> Rows:
         f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM ({tiled}) AS tiles"
     )
     sketch_rows = f"""
-  SELECT * FROM ({_sketches_with_whole_months(query, columns, params)}) AS day_sketches
-  UNION ALL SELECT {", ".join(columns)}, sketch FROM hours
-  UNION ALL SELECT {", ".join(columns)}, sketch FROM raw"""
+  SELECT * FROM ({_sketches_with_whole_months(query, columns, params, filters)}) AS day_sketches
+  UNION ALL SELECT {", ".join(columns)}, sketch, 1 FROM hours
+  UNION ALL SELECT {", ".join(columns)}, sketch, 1 FROM raw"""
     rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
     return rows, groups, params
 
@@ -441,29 +445,54 @@ def _within(
     return f"({' OR '.join(clauses)})" if clauses else "FALSE"
 
 
-def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
-    """The sketches to merge: a month's monthly rollup where the month's days in the period are exactly
-    the days it was built from (same number, same sum of versions), the daily rows of every other day.
-    (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane. The
-    days of uncovered months are a semi-join, which it hashes; as a join, it sorted every day of the
-    period.)"""
+def _sketches_with_whole_months(
+    query: StatisticsQuery, columns: list[str], params: dict[str, Any], filters: str
+) -> str:
+    """The sketches to merge for the daily rows of the CTE `days` (the period's, from :first_day to
+    :last_day): a month's monthly rollup where the month's days in the period are exactly the days it was
+    built from (same number, same sum of versions); for a month the period holds only part of, its
+    monthly rollup less the sketches of its days outside the period, where the month is as it was built
+    and fewer of its days are outside than inside; the daily rows of every other day. (Whether a month is
+    covered is a column, not a filter, so the planner's row estimates stay sane. The days of uncovered
+    months are a semi-join, which it hashes; as a join, it sorted every day of the period.)"""
     month_columns = _group_columns(query, "month::timestamp", params)
+    days_columns = ", ".join(columns)
     return f"""
-  WITH months AS MATERIALIZED (
+  WITH outside AS MATERIALIZED (
+    SELECT {SERIES}, day, date_trunc('month', day)::date AS month, version
+    FROM metric_rollups_daily
+    WHERE ((day >= date_trunc('month', CAST(:first_day AS date))::date AND day < :first_day)
+        OR (day >= :last_day
+            AND day < (date_trunc('month', CAST(:last_day AS date) - 1) + interval '1 month')::date)
+      ){filters}
+  ), months AS MATERIALIZED (
     SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.month, m.sketch,
-           (m.built_from, m.built_from_days) IS NOT DISTINCT FROM (v.versions, v.days) AS covered
+           (m.built_from, m.built_from_days) IS NOT DISTINCT FROM (v.versions, v.days) AS covered,
+           o.days < v.days AND (m.built_from, m.built_from_days) = (v.versions + o.versions, v.days + o.days)
+             AS less_outside
     FROM (
       SELECT {SERIES}, month, sum(version) AS versions, count(*)::integer AS days
       FROM days GROUP BY {SERIES}, month
     ) AS v
+    LEFT JOIN (
+      SELECT {SERIES}, month, sum(version) AS versions, count(*)::integer AS days
+      FROM outside GROUP BY {SERIES}, month
+    ) AS o USING ({SERIES}, month)
     LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
   ), other_days AS MATERIALIZED (
     SELECT {SERIES}, day FROM days
-    WHERE ({SERIES}, month) IN (SELECT {SERIES}, month FROM months WHERE NOT covered)
+    WHERE ({SERIES}, month) IN (
+      SELECT {SERIES}, month FROM months WHERE NOT covered AND less_outside IS NOT TRUE
+    )
+  ), days_outside AS MATERIALIZED (
+    SELECT {SERIES}, day FROM outside
+    WHERE ({SERIES}, month) IN (SELECT {SERIES}, month FROM months WHERE NOT covered AND less_outside)
   )
-  SELECT {", ".join(month_columns)}, sketch FROM months WHERE covered
+  SELECT {", ".join(month_columns)}, sketch, 1 AS sign FROM months WHERE covered OR less_outside
   UNION ALL
-  SELECT {", ".join(columns)}, d.sketch FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
+  SELECT {days_columns}, d.sketch, -1 FROM days_outside JOIN metric_rollups_daily d USING ({SERIES}, day)
+  UNION ALL
+  SELECT {days_columns}, d.sketch, 1 FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
 
 
 def _from_raw(query: StatisticsQuery, percentiles: bool) -> Rows:
