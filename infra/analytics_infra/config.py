@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from zoneinfo import available_timezones
 
 from constructs import Node
 
@@ -62,6 +63,18 @@ def _as_service_urls(name: str, value: object) -> dict[str, str]:
     return dict(parsed)
 
 
+def _as_zones(name: str, value: object) -> str:
+    """IANA zone names, as a list or one comma-separated string; passed on as ROLLUP_ZONES."""
+    names = value if isinstance(value, list) else str(value).split(",")
+    zones = [str(zone).strip() for zone in names if str(zone).strip()]
+    unknown = sorted(set(zones) - available_timezones())
+    if unknown:
+        raise ValueError(
+            f"context {name} names unknown time zones {unknown}; use IANA names such as Europe/Berlin"
+        )
+    return ",".join(zones)
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """Defaults here apply when the context lacks a value (cdk.json repeats them for visibility)."""
@@ -81,6 +94,8 @@ class StackConfig:
     sync_service_urls: dict[str, str] = field(default_factory=dict)
     sync_batch_size: int = 1000
     sync_timeout_seconds: int = 300
+    # The zones the organisation reads its answers in, whose local days are rolled up like UTC days.
+    rollup_zones: str = ""
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -113,4 +128,5 @@ class StackConfig:
             sync_timeout_seconds=_as_positive_int(
                 "syncTimeoutSeconds", get("syncTimeoutSeconds", defaults.sync_timeout_seconds)
             ),
+            rollup_zones=_as_zones("rollupZones", get("rollupZones", defaults.rollup_zones)),
         )

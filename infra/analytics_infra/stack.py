@@ -48,14 +48,19 @@ class AnalyticsStack(Stack):
         self.storage = ReportsStorage(self, "Reports", expiry_days=config.reports_expiry_days)
         self.mail = ReportsMail(self, "ReportsMail", sender=config.reports_email_sender)
         # Every function gets the names of the queue, the bucket and the bus; only the functions that
-        # use one get a grant on it, together with the code that uses it.
+        # use one get a grant on it, together with the code that uses it. Every reader and the scheduler
+        # (which rolls them up) know the zones whose local days are rolled up.
         platform = FunctionPlatform(
             layer=DomainLayer(self, "DomainLayer").layer,
             vpc=network.vpc,
             subnets=network.app_subnets,
             log_level=config.log_level,
             database=database,
-            environment={**self.messaging.environment, **self.storage.environment},
+            environment={
+                **self.messaging.environment,
+                **self.storage.environment,
+                "ROLLUP_ZONES": config.rollup_zones,
+            },
         )
 
         self.api = Api(self, "Api", config=config, platform=platform)

@@ -39,6 +39,12 @@ def scheduled_tasks(sync_interval_minutes: int) -> tuple[ScheduledTask, ...]:
             "prune old sync logs",
         ),
         ScheduledTask(
+            "local_days",
+            "cron(20 * * * ? *)",
+            {"task": "local_days"},
+            "Hourly: roll up the local days of ROLLUP_ZONES that ended, or changed since they were rolled up",
+        ),
+        ScheduledTask(
             "data_sync",
             rate_in_minutes(sync_interval_minutes),
             {"task": "data_sync"},

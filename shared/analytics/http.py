@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, O
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from analytics.answer_size import sized_for_lambda
 from analytics.auth import Action, Principal, authorize, principal_from_claims, with_token_roles
 from analytics.errors import DomainError, Unauthorized, http_status
 from analytics.http_detail import error_detail
@@ -196,7 +197,8 @@ def register_exception_handlers(app: APIGatewayHttpResolver) -> None:
 
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Resolves the event; a trailing slash names the same resource (`/api/v1/metrics/`). A body the API
-    cannot read at all is answered here: the resolver would read it before any middleware could."""
+    cannot read at all is answered here: the resolver would read it before any middleware could. A large
+    answer is compressed or refused (analytics.answer_size)."""
     path = event.get("rawPath", "")
     if len(path) > 1 and path.endswith("/"):
         event = {**event, "rawPath": path.rstrip("/")}
@@ -207,7 +209,7 @@ def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaC
     refusal = unreadable_body(request)
     if refusal is not None:
         return ResponseBuilder[APIGatewayProxyEventV2](refusal).build(request)
-    return app.resolve(event, context)
+    return sized_for_lambda(app.resolve(event, context), headers.get("accept-encoding"))
 
 
 def unreadable_body(request: APIGatewayProxyEventV2) -> Response | None:

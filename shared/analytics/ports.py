@@ -16,7 +16,7 @@ from analytics.schemas.goals import ComputedProgress, GoalCreate, GoalFilters, S
 from analytics.schemas.ingest import MessageItems, Rejection, RejectionFilters, RejectionResponse
 from analytics.schemas.metrics import MetricCreate, MetricFields, MetricFilters, MetricResponse
 from analytics.schemas.report_content import GoalProgress
-from analytics.statistics import StatisticsQuery
+from analytics.statistics import FIGURES, StatisticsQuery
 from analytics.sync.ports import SyncStore
 
 # (id, created): created is False when the idempotency key was stored before.
@@ -50,8 +50,11 @@ class RejectionStore(Protocol):
 
 
 class StatisticsReader(Protocol):
-    def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
-        """Rows of `g0`, `g1`, ... (the group values) and the figures (analytics.statistics)."""
+    def table(
+        self, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
+    ) -> list[list[Any]]:
+        """The answer's rows, each a list of analytics.statistics.row_columns: the group values, the
+        figures (null where not in `figures`) and the units."""
         ...
 
     def data_version(self) -> str:

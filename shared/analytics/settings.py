@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from analytics.enums import MetricType, ServiceName, SiblingService
+
+# Each zone's local days cost the daily maintenance a pass over the new raw rows, and their storage.
+MAX_ROLLUP_ZONES = 8
 
 
 class SettingsError(RuntimeError):
@@ -134,6 +138,29 @@ class Settings(BaseSettings):
 
     # Retention (three years by default).
     ANALYTICS_RETENTION_DAYS: int = Field(1095, ge=1)
+
+    # The zones answers are mostly asked in: their local days are rolled up as UTC days are.
+    ROLLUP_ZONES: str = Field(
+        "",
+        description="Comma-separated IANA time zones whose local days are rolled up (at most "
+        f"{MAX_ROLLUP_ZONES}), e.g. America/New_York,Asia/Kolkata; other zones are merged from hours",
+    )
+
+    @property
+    def rollup_zones(self) -> frozenset[str]:
+        names = (name.strip() for name in self.ROLLUP_ZONES.split(","))
+        return frozenset(name for name in names if name and name != "UTC")  # UTC days are rolled up anyway
+
+    @field_validator("ROLLUP_ZONES")
+    @classmethod
+    def _known_zones(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - available_timezones() - {"UTC"})
+        if unknown:
+            raise ValueError(f"unknown time zones {unknown}: use IANA names such as Europe/Berlin")
+        if len(set(names)) > MAX_ROLLUP_ZONES:
+            raise ValueError(f"at most {MAX_ROLLUP_ZONES} zones")
+        return value
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -1,8 +1,9 @@
 """Statistics questions: which metrics, which period, grouped how, in which time zone.
 
 Answered from the rollups when they hold the answer exactly (no dimension in the question, period
-bounds on whole hours, a zone whose offsets are whole hours), else from the raw rows; a breakdown by
-one of BREAKDOWN_DIMENSIONS without percentiles reads its whole UTC days from the dimension rollups.
+bounds on whole hours, a zone whose offsets are whole hours, or whole local days of a zone whose days
+are rolled up), else from the raw rows; a breakdown by one of BREAKDOWN_DIMENSIONS without percentiles
+reads its whole UTC days from the dimension rollups.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
+from analytics.settings import get_settings
 
 
 class Interval(StrEnum):
@@ -32,6 +34,15 @@ DIMENSION_PREFIX = "dimensions."
 # The dimensions insights break metrics down by, rolled up per day (migration 0011).
 BREAKDOWN_DIMENSIONS = ("channel", "interaction_type", "partner_type", "platform", "project_type")
 FIGURES = ("count", "sum", "avg", "min", "max", "stddev", "p50", "p90", "p95", "p99")
+# An answer row is its group values (g0, g1, ... in group_by order), FIGURES, and the least and greatest unit
+# of the metrics it adds up (two different ones, and it added values in different units).
+UNIT_COLUMNS = ("unit", "other_unit")
+
+
+def row_columns(query: StatisticsQuery) -> list[str]:
+    return [*(f"g{i}" for i in range(len(query.group_by))), *FIGURES, *UNIT_COLUMNS]
+
+
 MAX_BUCKETS = 10_000
 PERCENTILE_RELATIVE_ERROR = 0.01  # of answers read from the rollups' sketches (analytics.sketch)
 
@@ -113,7 +124,20 @@ class StatisticsQuery:
         return next((TIME_GROUPS[name] for name in self.group_by if name in TIME_GROUPS), None)
 
     @functools.cached_property
+    def on_local_days(self) -> bool:
+        """Answered from the local daily rollups of its zone: one of ROLLUP_ZONES, bounds on its local
+        midnights, no hourly groups and no dimensions."""
+        if self.tz not in get_settings().rollup_zones or self.interval is Interval.HOUR:
+            return False
+        if self.dimensions or any(name.startswith(DIMENSION_PREFIX) for name in self.group_by):
+            return False
+        zone = zone_of(self.tz)
+        return all(moment.astimezone(zone).time() == dt.time(0) for moment in (self.start, self.end))
+
+    @functools.cached_property
     def source(self) -> Source:
+        if self.on_local_days:
+            return Source.ROLLUPS
         on_hours = all(
             moment.minute == moment.second == moment.microsecond == 0 for moment in (self.start, self.end)
         )

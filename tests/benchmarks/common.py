@@ -19,14 +19,14 @@ from analytics.settings import get_settings
 @contextmanager
 def benchmark_database(data_dir: Path | None) -> Iterator[str]:
     """DATABASE_URL if set, else an embedded server in `data_dir` (kept) or a temporary folder, stopped at
-    the end: a server left idle would still take memory and wake-ups from the next run's figures."""
+    the end: a server left idle would still take memory and wake-ups from the next run's figures. The
+    embedded server's URL is forgotten at the end, so a later database of the same run gets its own."""
     configured = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="analytics-bench-") as scratch:
         folder = data_dir or Path(scratch)
         url = configured or start_embedded_server(folder)
         os.environ["DATABASE_URL"] = url
-        for cached in (get_settings, get_engine, get_session_factory):
-            cached.cache_clear()
+        clear_cached_settings()
         try:
             upgrade_to_head(get_engine())
             yield url
@@ -34,6 +34,14 @@ def benchmark_database(data_dir: Path | None) -> Iterator[str]:
             if not configured:
                 get_engine().dispose()
                 stop_embedded_server(folder)
+                del os.environ["DATABASE_URL"]
+                clear_cached_settings()
+
+
+def clear_cached_settings() -> None:
+    """Settings, engine and sessions are built once per process; the environment changed under them."""
+    for cached in (get_settings, get_engine, get_session_factory):
+        cached.cache_clear()
 
 
 def timed(action: Callable[[], object]) -> float:

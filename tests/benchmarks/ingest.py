@@ -20,6 +20,7 @@ import random
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -170,6 +171,52 @@ def reference_run(url: str, csv_path: Path) -> None:
     )
 
 
+def compare_with_reference(
+    rows: int = 200_000,
+    rounds: int = 3,
+    workers: Sequence[int] = (1, 2),
+    spread_hours: float = 24,
+    data_dir: Path | None = None,
+) -> None:
+    """Prints each round's rates, then the consumer's rows/s with each number of workers and its ratio to
+    the reference's."""
+    with benchmark_database(data_dir) as url, tempfile.TemporaryDirectory() as scratch:
+        print(
+            f"preparing {rows:,} metrics ({len(SERIES)} series over the last {spread_hours:g} "
+            f"hours, {METRICS_PER_MESSAGE} per message, {MESSAGES_PER_BATCH} messages per batch)..."
+        )
+        metrics = make_metrics(rows, spread_hours)
+        batches = sqs_batches(metrics)
+        csv_path = Path(scratch) / "metrics.csv"
+        write_csv(metrics, csv_path)
+        # The 200,000 prepared metrics and their messages would otherwise be scanned by every full garbage
+        # collection the consumer triggers (a third of its Python time), which a Lambda never holds.
+        gc.freeze()
+
+        reference_times: list[float] = []
+        consumer_times: dict[int, list[float]] = {count: [] for count in workers}
+        for round_number in range(1, rounds + 1):
+            empty_tables()
+            reference_times.append(timed(lambda: reference_run(url, csv_path)))
+            figures = [f"reference {rows / reference_times[-1]:,.0f} rows/s"]
+            for count, times in consumer_times.items():
+                empty_tables()
+                times.append(timed(partial(consumer_run, batches, count)))
+                check_every_row_stored_and_rolled_up(rows)
+                figures.append(f"consumer x{count} {rows / times[-1]:,.0f} rows/s")
+            print(f"round {round_number}: " + ", ".join(figures))
+
+        reference_rate = rows / median(reference_times)
+        print()
+        print(f"reference (psql \\copy + INSERT ... ON CONFLICT DO NOTHING): {reference_rate:,.0f} rows/s")
+        for count, times in consumer_times.items():
+            consumer_rate = rows / median(times)
+            print(
+                f"consumer (parse, validate, idempotent insert, rollups), {count} worker(s): "
+                f"{consumer_rate:,.0f} rows/s, ratio {consumer_rate / reference_rate:.2f} (target >= 0.50)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -188,42 +235,7 @@ def main() -> None:
         "--data-dir", type=Path, help="embedded server folder to use (default: a temporary one)"
     )
     args = parser.parse_args()
-
-    with benchmark_database(args.data_dir) as url, tempfile.TemporaryDirectory() as scratch:
-        print(
-            f"preparing {args.rows:,} metrics ({len(SERIES)} series over the last {args.spread_hours:g} "
-            f"hours, {METRICS_PER_MESSAGE} per message, {MESSAGES_PER_BATCH} messages per batch)..."
-        )
-        metrics = make_metrics(args.rows, args.spread_hours)
-        batches = sqs_batches(metrics)
-        csv_path = Path(scratch) / "metrics.csv"
-        write_csv(metrics, csv_path)
-        # The 200,000 prepared metrics and their messages would otherwise be scanned by every full garbage
-        # collection the consumer triggers (a third of its Python time), which a Lambda never holds.
-        gc.freeze()
-
-        reference_times: list[float] = []
-        consumer_times: dict[int, list[float]] = {workers: [] for workers in args.workers}
-        for round_number in range(1, args.rounds + 1):
-            empty_tables()
-            reference_times.append(timed(lambda: reference_run(url, csv_path)))
-            figures = [f"reference {args.rows / reference_times[-1]:,.0f} rows/s"]
-            for workers, times in consumer_times.items():
-                empty_tables()
-                times.append(timed(partial(consumer_run, batches, workers)))
-                check_every_row_stored_and_rolled_up(args.rows)
-                figures.append(f"consumer x{workers} {args.rows / times[-1]:,.0f} rows/s")
-            print(f"round {round_number}: " + ", ".join(figures))
-
-        reference_rate = args.rows / median(reference_times)
-        print()
-        print(f"reference (psql \\copy + INSERT ... ON CONFLICT DO NOTHING): {reference_rate:,.0f} rows/s")
-        for workers, times in consumer_times.items():
-            consumer_rate = args.rows / median(times)
-            print(
-                f"consumer (parse, validate, idempotent insert, rollups), {workers} worker(s): "
-                f"{consumer_rate:,.0f} rows/s, ratio {consumer_rate / reference_rate:.2f} (target >= 0.50)"
-            )
+    compare_with_reference(args.rows, args.rounds, args.workers, args.spread_hours, args.data_dir)
 
 
 def check_every_row_stored_and_rolled_up(rows: int) -> None:

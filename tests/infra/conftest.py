@@ -112,4 +112,5 @@ def custom_synth() -> Synth:
         reportsExpiryDays="7",
         reportsEmailSender="analytics@reports.example.net",
         syncIntervalMinutes="1",
+        rollupZones="America/New_York, Asia/Kolkata",
     )

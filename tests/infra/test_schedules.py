@@ -67,10 +67,11 @@ def test_retention_runs_daily_at_night_on_the_scheduler(default_synth: Synth) ->
 
 
 def test_data_sync_runs_every_hour_and_goals_update_after_retention(default_synth: Synth) -> None:
-    # Given cdk.json's syncIntervalMinutes of 60; Then three rules invoke the scheduler with their task
+    # Given cdk.json's syncIntervalMinutes of 60; Then four rules invoke the scheduler with their task
     function_id, _ = scheduler_function(default_synth)
     expected = {
         "retention": ("cron(15 3 * * ? *)", {"task": "retention"}),
+        "local_days": ("cron(20 * * * ? *)", {"task": "local_days"}),
         "data_sync": ("rate(60 minutes)", {"task": "data_sync"}),
         "goal_update": ("cron(0 4 * * ? *)", {"task": "goal_update"}),
     }
@@ -102,6 +103,22 @@ def test_rates_use_the_singular_only_for_one(minutes: int, expression: str) -> N
     assert sync.schedule == expression
 
 
+def test_the_rollup_zones_reach_every_function(default_synth: Synth, custom_synth: Synth) -> None:
+    # Given rollupZones as -c passes it; Then the scheduler rolls them up and every reader knows them
+    for synth, zones in ((default_synth, ""), (custom_synth, "America/New_York,Asia/Kolkata")):
+        functions = synth.template.find_resources("AWS::Lambda::Function").values()
+        settings = [f["Properties"].get("Environment", {}).get("Variables", {}) for f in functions]
+        ours = [variables for variables in settings if "INGEST_QUEUE_URL" in variables]  # the stack's own
+        assert len(ours) > 10 and all(variables["ROLLUP_ZONES"] == zones for variables in ours)
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus", "America/New_York,Nowhere"])
+def test_unknown_rollup_zones_are_refused(value: str) -> None:
+    app = App(context={"rollupZones": value})
+    with pytest.raises(ValueError, match="rollupZones"):
+        StackConfig.from_context(app.node)
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "hourly"])
 def test_a_sync_interval_that_is_not_a_positive_number_is_refused(value: str) -> None:
     app = App(context={"syncIntervalMinutes": value})
@@ -112,7 +129,7 @@ def test_a_sync_interval_that_is_not_a_positive_number_is_refused(value: str) ->
 def test_the_timetable_has_unique_rule_ids_and_tasks() -> None:
     tasks = scheduled_tasks(60)
     assert len({task.rule_id for task in tasks}) == len(tasks)
-    assert [task.event["task"] for task in tasks] == ["retention", "data_sync", "goal_update"]
+    assert [task.event["task"] for task in tasks] == ["retention", "local_days", "data_sync", "goal_update"]
 
 
 def test_every_row_of_the_timetable_is_a_rule_that_may_invoke_the_scheduler(default_synth: Synth) -> None:

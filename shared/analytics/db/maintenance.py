@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,13 +22,14 @@ from analytics.db.partitions import (
 )
 from analytics.db.rollup_sql import (
     BUILD_DIMENSIONS,
+    BUILD_LOCAL_DAYS,
     CLEAR_STALE_DIMENSIONS,
     QUANTILES_OF_SKETCH,
     REFRESH_MONTHLY,
 )
 from analytics.db.unit_of_work import sqlstate
 from analytics.errors import Unavailable
-from analytics.schemas.maintenance import RetentionReport
+from analytics.schemas.maintenance import LocalDaysReport, RetentionReport
 from analytics.statistics import BREAKDOWN_DIMENSIONS
 
 # Series-days rolled up per transaction, and the time a run spends on them, well inside the scheduler's
@@ -35,6 +37,12 @@ from analytics.statistics import BREAKDOWN_DIMENSIONS
 # machine, 48,750 series-days took 65 s), and whatever is left waits for the next day (read raw meanwhile).
 DIMENSION_DAYS_PER_STATEMENT = 500
 DIMENSION_SECONDS_PER_RUN = 180.0
+
+# Series-days of local rollups built per transaction, and the time an hourly run spends on them (the first
+# run after a zone is added meets three years of raw rows; what is left waits for the next run, read raw
+# meanwhile).
+LOCAL_DAYS_PER_STATEMENT = 2000
+LOCAL_DAY_SECONDS_PER_RUN = 180.0
 
 KEY_TABLES = {"metrics": ("metric_keys", "metric_timestamp"), "events": ("event_keys", "event_timestamp")}
 PARTITION_LOCK_TIMEOUT = "5s"
@@ -149,3 +157,36 @@ def roll_up_dimensions(oldest: dt.date, seconds: float) -> tuple[int, bool]:
         finished = series_days < DIMENSION_DAYS_PER_STATEMENT or rows == 0
         if finished or time.monotonic() > deadline:
             return done, not finished
+
+
+def roll_up_local_days(
+    zones: frozenset[str], now: dt.datetime, oldest: dt.date, seconds: float = LOCAL_DAY_SECONDS_PER_RUN
+) -> LocalDaysReport:
+    """Builds the local daily rollups of each of `zones` whose day is over and that are missing or were
+    built from daily rows changed since, newest first, for up to `seconds`; drops those of other zones."""
+    report = LocalDaysReport(zones=sorted(zones))
+    try:
+        engine = get_engine()
+        with engine.begin() as connection:
+            connection.execute(
+                text("DELETE FROM metric_rollups_local_daily WHERE zone <> ALL(CAST(:zones AS text[]))"),
+                {"zones": report.zones},
+            )
+        deadline = time.monotonic() + seconds
+        for zone in report.zones:
+            today = now.astimezone(ZoneInfo(zone)).date()
+            while True:
+                with engine.begin() as connection:
+                    built = connection.execute(
+                        text(BUILD_LOCAL_DAYS),
+                        {"tz": zone, "today": today, "oldest": oldest, "limit": LOCAL_DAYS_PER_STATEMENT},
+                    ).scalar_one()
+                report.series_days_rolled_up += built
+                if built < LOCAL_DAYS_PER_STATEMENT:
+                    break
+                if time.monotonic() > deadline:
+                    report.waiting = True
+                    return report
+    except (OperationalError, InterfaceError) as exc:
+        raise Unavailable("the database is unreachable; the local days will be rolled up next time") from exc
+    return report

@@ -169,6 +169,30 @@ class MetricRollupDaily(RollupKey, Base):
     version: Mapped[int] = mapped_column(BigInteger, server_default=text("nextval('metric_rollup_versions')"))
 
 
+class MetricRollupLocalDaily(RollupKey, Base):
+    """Local days of the zones in ROLLUP_ZONES, built from the raw rows by the daily maintenance once the
+    day is over (migration 0018); used while the UTC daily rows it overlaps are unchanged."""
+
+    __tablename__ = "metric_rollups_local_daily"
+    __table_args__ = (
+        Index(
+            "ix_metric_rollups_local_daily_day",
+            "zone",
+            "day",
+            postgresql_include=[
+                *("metric_name", "service_name", "metric_type", "unit"),
+                *("count", "sum", "min", "max", "m2", "quantiles", "built_from", "built_from_days"),
+            ],
+        ),
+    )
+
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    quantiles: Mapped[list[float] | None] = mapped_column(ARRAY(Double))  # NULL for a day of count 0
+    built_from: Mapped[int] = mapped_column(BigInteger)  # sum of the overlapped UTC daily rows' versions
+    built_from_days: Mapped[int] = mapped_column(Integer)  # how many of them
+
+
 class MetricRollupMonthly(RollupKey, Base):
     """UTC months built from the daily rows by the daily maintenance; used while those are unchanged."""
 

@@ -157,3 +157,93 @@ RETURNING 1
 )
 SELECT (SELECT count(*) FROM stale) AS series_days, (SELECT count(*) FROM built) AS rows
 """
+
+
+# The local days (of the zone :tz) a UTC daily row overlaps: the one of its first instant and the one of
+# its last (the same day where the offset is zero).
+LOCAL_DAYS_OF_UTC_DAY = (
+    "unnest(ARRAY[(day::timestamp AT TIME ZONE 'UTC' AT TIME ZONE :tz)::date, "
+    "(((day + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AT TIME ZONE :tz)::date])"
+)
+
+
+def local_day_versions(where: str) -> str:
+    """Per series and local day of the zone :tz, the sum and number of the versions of the UTC daily rows
+    it overlaps (the daily rows that match `where`): what its local rollup row must have been built from."""
+    return f"""
+  SELECT {SERIES}, local_day AS day, sum(version)::bigint AS built_from, count(*)::integer AS built_from_days
+  FROM metric_rollups_daily CROSS JOIN LATERAL (SELECT DISTINCT {LOCAL_DAYS_OF_UTC_DAY}) AS l(local_day)
+  WHERE {where}
+  GROUP BY {SERIES}, local_day"""
+
+
+def raw_of_local_day(day: str, where: str = "TRUE") -> str:
+    """The raw rows of the local day `day` of the zone :tz (as their series and value), read through the
+    time index from a little before its local midnight to a little after the next (whichever instant
+    PostgreSQL takes for a midnight that happens twice) and kept by their local date. OFFSET 0 keeps the
+    planner from turning a LATERAL of it into a join that hashes every raw row."""
+    return f"""(
+      SELECT metric_name, service_name, metric_type, coalesce(metric_unit, '') AS unit, metric_value
+      FROM metrics
+      WHERE "timestamp" >= ({day}::timestamp AT TIME ZONE :tz) - interval '3 hours'
+        AND "timestamp" < (({day} + 1)::timestamp AT TIME ZONE :tz) + interval '3 hours'
+        AND ("timestamp" AT TIME ZONE :tz)::date = {day} AND {where}
+      OFFSET 0
+    )"""
+
+
+def stale_local_day_figures(raw_rows: str) -> str:
+    """Rollup figures and sketch per series and local day of the days of the CTE `stale` (its `day`
+    column, `s.day` in `raw_rows`), from `raw_rows`: raw_of_local_day of `s.day`."""
+    return f"""
+  SELECT {SERIES}, day, {ADDED_UP}, jsonb_object_agg(bucket, count) AS sketch
+  FROM (
+    SELECT {SERIES}, day, sketch_bucket(metric_value) AS bucket, count(*) AS count, sum(metric_value) AS sum,
+           min(metric_value) AS min, max(metric_value) AS max, {M2_OF_RAW} AS m2
+    FROM (SELECT m.*, s.day FROM stale s CROSS JOIN LATERAL {raw_rows} AS m) AS day_rows
+    GROUP BY {SERIES}, day, bucket
+  ) AS per_bucket
+  GROUP BY {SERIES}, day"""
+
+
+LOCAL_DAY_ROLLUP = "metric_rollups_local_daily"
+SAME_LOCAL_DAY = (
+    "r.day = v.day AND (r.metric_name, r.service_name, r.metric_type, r.unit) "
+    "= (v.metric_name, v.service_name, v.metric_type, v.unit)"
+)
+BUILT_FROM_THE_SAME = "(r.built_from, r.built_from_days) = (v.built_from, v.built_from_days)"
+SAME_SERIES_AS_STALE = (
+    "(metric_name, service_name, metric_type, coalesce(metric_unit, '')) "
+    "= (s.metric_name, s.service_name, s.metric_type, s.unit)"
+)
+
+# Local rollup rows of the zone :tz for up to :limit series-days that have none, or one built from other
+# daily rows, newest first, among the days over before :today and none before :oldest (whose raw rows
+# retention has dropped); answers how many it built. A series-day without raw rows in the local day
+# (its daily rows' values all fell on the neighbouring local days) gets a row of count 0, so that it is
+# known to be empty rather than read again.
+BUILD_LOCAL_DAYS = f"""
+WITH stale AS MATERIALIZED (
+  SELECT v.* FROM ({local_day_versions("day >= CAST(:oldest AS date) - 1 AND day <= CAST(:today AS date)")}
+  ) AS v
+  WHERE v.day >= :oldest AND v.day < :today AND NOT EXISTS (
+    SELECT 1 FROM {LOCAL_DAY_ROLLUP} r WHERE r.zone = :tz AND {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+  )
+  ORDER BY v.day DESC
+  LIMIT :limit
+), figures AS ({stale_local_day_figures(raw_of_local_day("s.day", SAME_SERIES_AS_STALE))}
+), built AS (
+  INSERT INTO {LOCAL_DAY_ROLLUP}
+    (zone, {SERIES}, day, count, sum, min, max, m2, sketch, quantiles, built_from, built_from_days)
+  SELECT :tz, s.metric_name, s.service_name, s.metric_type, s.unit, s.day, coalesce(f.count, 0),
+         coalesce(f.sum, 0), f.min, f.max, coalesce(f.m2, 0), coalesce(f.sketch, '{{}}'),
+         CASE WHEN f.count > 0 THEN {quantiles_of("f.sketch")} END, s.built_from, s.built_from_days
+  FROM stale s LEFT JOIN figures f USING ({SERIES}, day)
+  ON CONFLICT (zone, {SERIES}, day) DO UPDATE SET
+    count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max, m2 = excluded.m2,
+    sketch = excluded.sketch, quantiles = excluded.quantiles, built_from = excluded.built_from,
+    built_from_days = excluded.built_from_days
+  RETURNING 1
+)
+SELECT count(*) FROM built
+"""

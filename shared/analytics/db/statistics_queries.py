@@ -14,19 +14,33 @@ than the rest of a three-year daily answer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import from_json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from analytics.db.rollup_sql import ADDED_UP, M2_OF_RAW, QUANTILE_LEVELS, SERIES
+from analytics.db.rollup_sql import (
+    ADDED_UP,
+    BUILT_FROM_THE_SAME,
+    LOCAL_DAY_ROLLUP,
+    M2_OF_RAW,
+    QUANTILE_LEVELS,
+    SAME_LOCAL_DAY,
+    SERIES,
+    local_day_versions,
+    raw_of_local_day,
+    stale_local_day_figures,
+)
 from analytics.statistics import (
     BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
     FIGURES,
     SERIES_FIELDS,
     TIME_GROUPS,
+    UNIT_COLUMNS,
     UNIT_GROUP,
     Interval,
     Source,
@@ -42,7 +56,6 @@ FIGURE_COLUMNS = "count, sum, min, max, m2, unit, unit AS other_unit"
 UNITS_ADDED_UP = "min(unit) AS unit, max(other_unit) AS other_unit"
 UNIT_OF_RAW = "coalesce(metric_unit, '')"
 UNITS_OF_RAW = f"min({UNIT_OF_RAW}) AS unit, max({UNIT_OF_RAW}) AS other_unit"
-UNIT_FIGURES = ("unit", "other_unit")
 NO_STORED_QUANTILES = "NULL::double precision[] AS stored_q"
 # The answer's figures from a group's rollup rows added up (rollup_sql.ADDED_UP).
 FIGURES_OF_SUMS = "count, sum, sum / count AS avg, min, max, sqrt(greatest(m2 / count, 0)) AS stddev"
@@ -56,18 +69,28 @@ STORED_OR_MERGED = ", ".join(
 )
 
 
-def statistics_rows(
-    session: Session, query: StatisticsQuery, percentiles: bool = True
-) -> list[dict[str, Any]]:
-    if query.source is Source.ROLLUPS:
-        sql, params = _from_rollups(query, percentiles)
+def statistics_table(
+    session: Session, query: StatisticsQuery, percentiles: bool = True, figures: Collection[str] = FIGURES
+) -> list[list[Any]]:
+    """The answer's rows as lists of analytics.statistics.row_columns; figures not in `figures` are left
+    null (writing thousands of numbers as JSON is much of a long answer's cost)."""
+    if query.source is Source.ROLLUPS and query.interval is None:
+        rows, groups, params = _from_tiles(query, percentiles)
+    elif query.on_local_days:
+        rows, groups, params = _from_local_days(query, percentiles)
+    elif query.source is Source.ROLLUPS:
+        rows, groups, params = _from_rollups(query, percentiles)
     elif (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
-        sql, params = _from_dimension_rollups(session, query, key, *whole_days)
+        rows, groups, params = _from_dimension_rollups(session, query, key, *whole_days)
     else:
-        sql, params = _from_raw(query, percentiles)
-    names = [*_group_names(query), *FIGURES, *UNIT_FIGURES]
-    answer = session.execute(text(sql), params).scalar_one()
-    return [dict(zip(names, values, strict=False)) for values in from_json(answer)]
+        rows, groups, params = _from_raw(query, percentiles)
+    answer = session.execute(text(_answer(query, rows, groups, params, figures)), params).scalar_one()
+    table: list[list[Any]] = from_json(answer)
+    return table
+
+
+# The SQL of an answer's rows, the names of its group columns, and its parameters.
+Rows = tuple[str, str, dict[str, Any]]
 
 
 def _on_utc_days(query: StatisticsQuery) -> bool:
@@ -157,23 +180,55 @@ def _time_text(name: str, field: str, tz: str) -> str:
     return _instant_text(name, tz) if TIME_GROUPS[field] is Interval.HOUR else _local_text(name, tz)
 
 
-def _answer(query: StatisticsQuery, rows_sql: str, group_names: str) -> str:
-    """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order."""
+def _answer(
+    query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any], figures: Collection[str]
+) -> str:
+    """The rows as one JSON array of [g0, g1, ..., *FIGURES] arrays, in group order (null for a figure not
+    in `figures`)."""
     groups = [
-        _time_text(name, field, query.tz) if field in TIME_GROUPS else name
+        _time_group_text(query, name, field, params) if field in TIME_GROUPS else name
         for name, field in zip(_group_names(query), query.group_by, strict=True)
     ]
-    values = ", ".join([*groups, *FIGURES, *UNIT_FIGURES])
+    written = [figure if figure in figures else "NULL" for figure in FIGURES]
+    values = ", ".join([*groups, *written, *UNIT_COLUMNS])
     return f"""
 SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]')::text
 FROM ({rows_sql}) AS answer"""
+
+
+def _time_group_text(query: StatisticsQuery, name: str, field: str, params: dict[str, Any]) -> str:
+    """SQL writing a time group's start. A day's is looked up among the period's days, written once here:
+    the same text for thousands of rows cost more than the rest of a three-year daily answer in SQL."""
+    if TIME_GROUPS[field] is not Interval.DAY:
+        return _time_text(name, field, query.tz)
+    zone = zone_of(query.tz)
+    first = query.start.astimezone(zone).date()
+    last = (query.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    # One comma-separated text: the driver escapes an array's elements one by one in Python.
+    params["day_texts"] = ",".join(
+        dt.datetime.combine(day, dt.time(0), zone).astimezone(dt.UTC).astimezone(zone).isoformat()
+        for day in days
+    )
+    params["first_local_day"] = first
+    texts = "string_to_array(CAST(:day_texts AS text), ',')"
+    return f"({texts})[{name}::date - CAST(:first_local_day AS date) + 1]"
 
 
 def _names(columns: list[str]) -> str:
     return ", ".join(column.rsplit(" AS ", 1)[1] for column in columns)
 
 
-def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+# Of sketch rows joined to their group's figures: only those of groups whose percentiles are merged (a group
+# of one daily row whose quantiles are stored merges nothing). EXISTS is evaluated once, before the join:
+# with no group to merge, no sketch is read at all. (The planner cannot tell, and would read and sort
+# every daily sketch of the period.)
+ONLY_GROUPS_TO_MERGE = """
+  WHERE (figures.source_rows > 1 OR figures.stored_q IS NULL)
+    AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
+
+
+def _from_rollups(query: StatisticsQuery, percentiles: bool) -> Rows:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     if _on_utc_days(query):
         table, period_of = "metric_rollups_daily", "day"
@@ -185,74 +240,262 @@ def _from_rollups(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[
     columns = _group_columns(query, period_of, params, instant_of="bucket_start")
     groups = _names(columns)
     condition = " AND ".join(where + _filters(query, params))
-    if table == "metric_rollups_daily" and query.interval in (None, Interval.MONTH):
+    if table == "metric_rollups_daily" and query.interval is Interval.MONTH:
         # The period's daily rows are read once; their sketches come from whole months where possible.
         days = f"""days AS MATERIALIZED (
   SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, m2, version
   FROM metric_rollups_daily WHERE {condition}
 ), """
         figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM days"
-        sketch_rows = _sketches_with_whole_months(query, columns, params)
+        params |= {"first_day": params["start"], "last_day": params["end"]}
+        filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+        sketch_rows = _sketches_with_whole_months(query, columns, params, filters)
     else:
         days = ""
         stored = "quantiles AS stored_q" if table == "metric_rollups_daily" else NO_STORED_QUANTILES
         figures_source = (
             f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {stored} FROM {table} WHERE {condition}"
         )
-        sketch_rows = f"SELECT {', '.join(columns)}, sketch FROM {table} WHERE {condition}"
-        if table == "metric_rollups_daily":  # a group of one day whose quantiles are stored merges nothing
-            # EXISTS is evaluated once, before the join: with no group to merge, no sketch is read at all.
-            # (The planner cannot tell, and would read and sort every daily sketch of the period.)
+        sketch_rows = f"SELECT {', '.join(columns)}, sketch, 1 AS sign FROM {table} WHERE {condition}"
+        if table == "metric_rollups_daily":
             sketch_rows = f"""
-  SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups})
-  WHERE (figures.source_rows > 1 OR figures.stored_q IS NULL)
-    AND EXISTS (SELECT FROM figures WHERE source_rows > 1 OR stored_q IS NULL)"""
+  SELECT source.* FROM ({sketch_rows}) AS source JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
+    rows = _figures_and_sketches(groups, days, figures_source, sketch_rows, percentiles)
+    return rows, groups, params
+
+
+def _figures_and_sketches(
+    groups: str, sources: str, figures_source: str, sketch_rows: str, percentiles: bool
+) -> str:
+    """The groups' figures added up from `figures_source` (rows of the group columns, FIGURE_COLUMNS and
+    `stored_q`), their percentiles the stored ones of a group of one row or read from the merged sketches
+    of `sketch_rows` (rows of the group columns, `sketch` and its `sign`: 1 to add it, -1 to take it away
+    from a larger one). `sources` are CTEs both read, each followed by a comma."""
     sketches = f"""
 , sketch_rows AS ({sketch_rows}
 ), buckets AS (
-  SELECT {groups}, b.key, sum(b.value::bigint) AS n
+  SELECT {groups}, b.key, sum(b.value::bigint * sign) AS n
   FROM sketch_rows, jsonb_each_text(sketch) AS b GROUP BY {groups}, b.key
+  HAVING sum(b.value::bigint * sign) <> 0
 ), sketches AS (
   SELECT {groups}, sketch_quantiles(jsonb_object_agg(key, n), {LEVELS}) AS q FROM buckets GROUP BY {groups}
 )"""
-    source = f"({figures_source}) AS source"
-    rows = f"""
-WITH {days}figures AS (
+    return f"""
+WITH {sources}figures AS (
   SELECT {groups}, {ADDED_UP}, {UNITS_ADDED_UP}, count(*) AS source_rows, min(stored_q) AS stored_q
-  FROM {source}
+  FROM ({figures_source}) AS source
   GROUP BY {groups}
 ){sketches if percentiles else ""}
 SELECT {groups}, {FIGURES_OF_SUMS}, {STORED_OR_MERGED if percentiles else NO_QUANTILES}, unit, other_unit
 FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""}"""
-    return _answer(query, rows, groups), params
 
 
-def _sketches_with_whole_months(query: StatisticsQuery, columns: list[str], params: dict[str, Any]) -> str:
-    """The sketches to merge: a month's monthly rollup where the month's days in the period are exactly
-    the days it was built from (same number, same sum of versions), the daily rows of every other day.
-    (Whether a month is covered is a column, not a filter, so the planner's row estimates stay sane. The
-    days of uncovered months are a semi-join, which it hashes; as a join, it sorted every day of the
-    period.)"""
+def _from_local_days(query: StatisticsQuery, percentiles: bool) -> Rows:
+    """Whole local days of a zone in ROLLUP_ZONES: each series' local day from its rollup row where that
+    was built from the UTC daily rows the day overlaps as they are now, every other day (today, days
+    changed since, days not rolled up yet) from its raw rows."""
+    zone = zone_of(query.tz)
+    first, last = (moment.astimezone(zone).date() for moment in (query.start, query.end))
+    one_day = dt.timedelta(days=1)
+    params: dict[str, Any] = {
+        "tz": query.tz,
+        "first": first,
+        "last": last,
+        "utc_first": first - one_day,
+        "utc_last": last + one_day,
+        "start": query.start,
+        "end": query.end,
+    }
+    filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+    columns = _group_columns(query, "day", params)
+    groups = _names(columns)
+    period = "day >= :utc_first AND day < :utc_last AND local_day >= :first AND local_day < :last"
+    raw = raw_of_local_day("s.day", f'"timestamp" >= :start AND "timestamp" < :end{filters}')
+    quantiles = "quantiles" if percentiles else "NULL::double precision[] AS quantiles"  # a narrower hash
+    # The zone's rows of the period are read as one set and matched to the days' versions by hashing: the
+    # planner, misjudging how many series-days there are, looked each one up in the index instead.
+    sources = f"""versions AS MATERIALIZED ({local_day_versions(period + filters)}
+), local_rows AS MATERIALIZED (
+  SELECT {SERIES}, day, count, sum, min, max, m2, {quantiles}, built_from, built_from_days
+  FROM {LOCAL_DAY_ROLLUP} WHERE zone = :tz AND day >= :first AND day < :last{filters}
+), kept AS MATERIALIZED (
+  SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.day,
+         r.count, r.sum, r.min, r.max, r.m2, r.quantiles
+  FROM versions v LEFT JOIN local_rows r ON {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+), stale AS MATERIALIZED (
+  SELECT DISTINCT day FROM kept WHERE count IS NULL
+), raw_days AS MATERIALIZED ({stale_local_day_figures(raw)}
+), days AS MATERIALIZED (
+  SELECT {SERIES}, day, count, sum, min, max, m2, quantiles AS stored_q
+  FROM kept WHERE count > 0 AND day NOT IN (SELECT day FROM stale)
+  UNION ALL
+  SELECT {SERIES}, day, count, sum, min, max, m2, NULL FROM raw_days
+), """
+    figures_source = f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, stored_q FROM days"
+    kept_sketches = f"""
+    SELECT days.metric_name, days.service_name, days.metric_type, days.unit, days.day, r.sketch
+    FROM days JOIN {LOCAL_DAY_ROLLUP} r
+      ON r.zone = :tz AND r.day = days.day AND (r.metric_name, r.service_name, r.metric_type, r.unit)
+        = (days.metric_name, days.service_name, days.metric_type, days.unit)
+    WHERE days.stored_q IS NOT NULL
+    UNION ALL
+    SELECT {SERIES}, day, sketch FROM raw_days"""
+    sketch_rows = f"""
+  SELECT source.*
+  FROM (SELECT {", ".join(columns)}, sketch, 1 AS sign FROM ({kept_sketches}) AS all_days) AS source
+  JOIN figures USING ({groups}){ONLY_GROUPS_TO_MERGE}"""
+    rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
+    return rows, groups, params
+
+
+def _from_tiles(query: StatisticsQuery, percentiles: bool) -> Rows:
+    """A question without time groups over any period, in any zone, as the fewest rollup rows that tile it:
+    its whole UTC days from the daily rollups (their sketches from whole months where possible), the whole
+    hours before the first and after the last from the hourly rollups, and the minutes outside its whole
+    hours (a zone whose offset is not whole hours) from raw rows. A year of local days costs what a year
+    of UTC days costs."""
+    tiles = Tiles.of(query.start, query.end)
+    params: dict[str, Any] = {"tz": query.tz, "first_day": tiles.first_day, "last_day": tiles.last_day}
+    filters = "".join(f" AND {clause}" for clause in _filters(query, params))
+    hours = _within("bucket_start", "hour", tiles.hours, params)
+    raw = _within('"timestamp"', "raw", tiles.raw, params)
+    columns = _group_columns(query, "", params)
+    groups = _names(columns)
+    sources = f"""days AS MATERIALIZED (
+  SELECT {SERIES}, day, date_trunc('month', day)::date AS month, count, sum, min, max, m2, version
+  FROM metric_rollups_daily WHERE day >= :first_day AND day < :last_day{filters}
+), hours AS MATERIALIZED (
+  SELECT {SERIES}, count, sum, min, max, m2, sketch FROM metric_rollups_hourly WHERE {hours}{filters}
+), raw AS MATERIALIZED (
+  SELECT {SERIES}, {ADDED_UP}, jsonb_object_agg(bucket, count) AS sketch
+  FROM (
+    SELECT metric_name, service_name, metric_type, {UNIT_OF_RAW} AS unit,
+           sketch_bucket(metric_value) AS bucket, count(*) AS count, sum(metric_value) AS sum,
+           min(metric_value) AS min, max(metric_value) AS max, {M2_OF_RAW} AS m2
+    FROM metrics WHERE {raw}{filters}
+    GROUP BY 1, 2, 3, 4, 5
+  ) AS per_bucket
+  GROUP BY {SERIES}
+), """
+    tiled = " UNION ALL ".join(f"SELECT {SERIES}, count, sum, min, max, m2 FROM {cte}" for cte in TILES)
+    figures_source = (
+        f"SELECT {', '.join(columns)}, {FIGURE_COLUMNS}, {NO_STORED_QUANTILES} FROM ({tiled}) AS tiles"
+    )
+    sketch_rows = f"""
+  SELECT * FROM ({_sketches_with_whole_months(query, columns, params, filters)}) AS day_sketches
+  UNION ALL SELECT {", ".join(columns)}, sketch, 1 FROM hours
+  UNION ALL SELECT {", ".join(columns)}, sketch, 1 FROM raw"""
+    rows = _figures_and_sketches(groups, sources, figures_source, sketch_rows, percentiles)
+    return rows, groups, params
+
+
+TILES = ("days", "hours", "raw")
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """The period [start, end) as whole UTC days [first_day, last_day), whole hours around them and the
+    stretches outside its whole hours, each as [from, until) instants."""
+
+    first_day: dt.date
+    last_day: dt.date
+    hours: tuple[tuple[dt.datetime, dt.datetime], ...]
+    raw: tuple[tuple[dt.datetime, dt.datetime], ...]
+
+    @classmethod
+    def of(cls, start: dt.datetime, end: dt.datetime) -> Tiles:
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        first_hour = min(_ceiling(start, HOUR), end)
+        last_hour = max(_floor(end, HOUR), first_hour)
+        first_day = min(_ceiling(first_hour, DAY), last_hour)
+        last_day = max(_floor(last_hour, DAY), first_day)
+        return cls(
+            first_day.date(),
+            last_day.date() if last_day > first_day else first_day.date(),
+            _pieces((first_hour, first_day), (last_day, last_hour)),
+            _pieces((start, first_hour), (last_hour, end)),
+        )
+
+
+HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _floor(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
+    return moment - (moment - EPOCH) % step
+
+
+def _ceiling(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
+    floor = _floor(moment, step)
+    return floor if floor == moment else floor + step
+
+
+def _pieces(*pieces: tuple[dt.datetime, dt.datetime]) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    return tuple((begin, finish) for begin, finish in pieces if begin < finish)
+
+
+def _within(
+    column: str, name: str, pieces: tuple[tuple[dt.datetime, dt.datetime], ...], params: dict[str, Any]
+) -> str:
+    """SQL keeping rows whose `column` falls in one of `pieces` (FALSE for none), their bounds in `params`."""
+    clauses = []
+    for i, (begin, finish) in enumerate(pieces):
+        params |= {f"{name}_from{i}": begin, f"{name}_until{i}": finish}
+        clauses.append(f"({column} >= :{name}_from{i} AND {column} < :{name}_until{i})")
+    return f"({' OR '.join(clauses)})" if clauses else "FALSE"
+
+
+def _sketches_with_whole_months(
+    query: StatisticsQuery, columns: list[str], params: dict[str, Any], filters: str
+) -> str:
+    """The sketches to merge for the daily rows of the CTE `days` (the period's, from :first_day to
+    :last_day): a month's monthly rollup where the month's days in the period are exactly the days it was
+    built from (same number, same sum of versions); for a month the period holds only part of, its
+    monthly rollup less the sketches of its days outside the period, where the month is as it was built
+    and fewer of its days are outside than inside; the daily rows of every other day. (Whether a month is
+    covered is a column, not a filter, so the planner's row estimates stay sane. The days of uncovered
+    months are a semi-join, which it hashes; as a join, it sorted every day of the period.)"""
     month_columns = _group_columns(query, "month::timestamp", params)
+    days_columns = ", ".join(columns)
     return f"""
-  WITH months AS MATERIALIZED (
+  WITH outside AS MATERIALIZED (
+    SELECT {SERIES}, day, date_trunc('month', day)::date AS month, version
+    FROM metric_rollups_daily
+    WHERE ((day >= date_trunc('month', CAST(:first_day AS date))::date AND day < :first_day)
+        OR (day >= :last_day
+            AND day < (date_trunc('month', CAST(:last_day AS date) - 1) + interval '1 month')::date)
+      ){filters}
+  ), months AS MATERIALIZED (
     SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.month, m.sketch,
-           (m.built_from, m.built_from_days) IS NOT DISTINCT FROM (v.versions, v.days) AS covered
+           (m.built_from, m.built_from_days) IS NOT DISTINCT FROM (v.versions, v.days) AS covered,
+           o.days < v.days AND (m.built_from, m.built_from_days) = (v.versions + o.versions, v.days + o.days)
+             AS less_outside
     FROM (
       SELECT {SERIES}, month, sum(version) AS versions, count(*)::integer AS days
       FROM days GROUP BY {SERIES}, month
     ) AS v
+    LEFT JOIN (
+      SELECT {SERIES}, month, sum(version) AS versions, count(*)::integer AS days
+      FROM outside GROUP BY {SERIES}, month
+    ) AS o USING ({SERIES}, month)
     LEFT JOIN metric_rollups_monthly m USING ({SERIES}, month)
   ), other_days AS MATERIALIZED (
     SELECT {SERIES}, day FROM days
-    WHERE ({SERIES}, month) IN (SELECT {SERIES}, month FROM months WHERE NOT covered)
+    WHERE ({SERIES}, month) IN (
+      SELECT {SERIES}, month FROM months WHERE NOT covered AND less_outside IS NOT TRUE
+    )
+  ), days_outside AS MATERIALIZED (
+    SELECT {SERIES}, day FROM outside
+    WHERE ({SERIES}, month) IN (SELECT {SERIES}, month FROM months WHERE NOT covered AND less_outside)
   )
-  SELECT {", ".join(month_columns)}, sketch FROM months WHERE covered
+  SELECT {", ".join(month_columns)}, sketch, 1 AS sign FROM months WHERE covered OR less_outside
   UNION ALL
-  SELECT {", ".join(columns)}, d.sketch FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
+  SELECT {days_columns}, d.sketch, -1 FROM days_outside JOIN metric_rollups_daily d USING ({SERIES}, day)
+  UNION ALL
+  SELECT {days_columns}, d.sketch, 1 FROM other_days JOIN metric_rollups_daily d USING ({SERIES}, day)"""
 
 
-def _from_raw(query: StatisticsQuery, percentiles: bool) -> tuple[str, dict[str, Any]]:
+def _from_raw(query: StatisticsQuery, percentiles: bool) -> Rows:
     params: dict[str, Any] = {"tz": query.tz, "start": query.start, "end": query.end}
     columns = _group_columns(
         query, '("timestamp" AT TIME ZONE :tz)', params, instant_of='"timestamp"', unit_of=UNIT_OF_RAW
@@ -272,7 +515,7 @@ FROM (
   FROM metrics WHERE {" AND ".join(where)}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups), params
+    return rows, groups, params
 
 
 def _breakdown_key(query: StatisticsQuery, percentiles: bool) -> str | None:
@@ -320,7 +563,7 @@ def _raw_stretches(
 
 def _from_dimension_rollups(
     session: Session, query: StatisticsQuery, key: str, first: dt.date, last: dt.date
-) -> tuple[str, dict[str, Any]]:
+) -> Rows:
     """Whole UTC days from the dimension rollups where they were built from the day's current daily rows,
     the rest of the period (its edges, days changed since) from raw rows."""
     params: dict[str, Any] = {"tz": query.tz, "key": key, "first": first, "last": last}
@@ -373,15 +616,17 @@ FROM (
   FROM {source}
   GROUP BY {groups}
 ) AS figures"""
-    return _answer(query, rows, groups), params
+    return rows, groups, params
 
 
 class SqlStatisticsReader:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def rows(self, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
-        return statistics_rows(self._session, query, percentiles)
+    def table(
+        self, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
+    ) -> list[list[Any]]:
+        return statistics_table(self._session, query, percentiles, figures)
 
     def data_version(self) -> str:
         """The transactions the snapshot sees as committed (xmin:xmax:in progress): it changes when any

@@ -26,3 +26,13 @@ class RetentionReport(BaseModel):
     )
     sync_logs_deleted: int = 0
     rejections_deleted: int = 0
+
+
+class LocalDaysReport(BaseModel):
+    zones: list[str] = Field(description="The zones whose local days are rolled up (ROLLUP_ZONES)")
+    series_days_rolled_up: int = Field(
+        0, description="Series-days of those zones rolled up (days just over, or changed since)"
+    )
+    waiting: bool = Field(
+        False, description="Whether days remain for the next run (answers read their raw rows meanwhile)"
+    )

@@ -26,6 +26,16 @@ def retention() -> BaseModel:
     )
 
 
+def local_days() -> BaseModel:
+    """The local daily rollups of ROLLUP_ZONES: days just over, and days changed since they were built."""
+    from analytics.db.maintenance import roll_up_local_days
+
+    now = dt.datetime.now(dt.UTC)
+    settings = get_settings()
+    oldest = now.date() - dt.timedelta(days=settings.ANALYTICS_RETENTION_DAYS)
+    return roll_up_local_days(settings.rollup_zones, now, oldest)
+
+
 def data_sync() -> BaseModel:
     """An incremental sync of every sibling service of SYNC_SERVICES (analytics.services.sync)."""
     from analytics.services.sync import sync_round
@@ -44,6 +54,7 @@ def goal_update() -> BaseModel:
 
 TASKS: dict[str, Callable[[], BaseModel]] = {
     "retention": retention,
+    "local_days": local_days,
     "data_sync": data_sync,
     "goal_update": goal_update,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -37,6 +37,7 @@ from analytics.statistics import (
     TIME_GROUPS,
     Source,
     StatisticsQuery,
+    row_columns,
     zone_of,
 )
 from analytics.time_buckets import bucket_starts, filled
@@ -67,16 +68,27 @@ def forget_answers() -> None:
     ANSWERS.clear()
 
 
-def _rows(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
-    """The answer's rows, each of metrics of one unit (its `unit`, None for none): a row whose metrics
-    are in different units would add them, and is refused."""
+def _table(
+    uow: UnitOfWork, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
+) -> list[list[Any]]:
+    """The answer's rows as lists of row_columns (figures not in `figures` null), each of metrics of one
+    unit (its `unit`, None for none): a row whose metrics are in different units would add them, and is
+    refused."""
     with uow:
-        rows = uow.statistics.rows(query, percentiles)
-    for row in rows:
-        if row["unit"] != row["other_unit"]:
-            raise InvalidRequest(mixed_units(row["unit"], row["other_unit"]))
-        row["unit"] = row["unit"] or None
-    return rows
+        table = uow.statistics.table(query, percentiles, figures)
+    unit_at = len(query.group_by) + len(FIGURES)
+    for values in table:
+        unit, other_unit = values[unit_at], values[unit_at + 1]
+        if unit != other_unit:
+            raise InvalidRequest(mixed_units(unit, other_unit))
+        values[unit_at] = unit or None
+    return table
+
+
+def _rows(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool) -> list[dict[str, Any]]:
+    """The answer's rows as `{column: value}` (analytics.statistics.row_columns)."""
+    columns = row_columns(query)
+    return [dict(zip(columns, values, strict=True)) for values in _table(uow, query, percentiles)]
 
 
 def mixed_units(*units: str | None) -> str:
@@ -129,22 +141,29 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
     def compute() -> TimeSeriesAnswer:
         zone = zone_of(query.tz)
         starts = bucket_starts(query.start, query.end, interval, zone)
+        # A bucket is found by its start as the rows write it (reading tens of thousands of instants cost
+        # more than the rest of a long series); one written otherwise is read.
+        position_of_text = {moment.astimezone(zone).isoformat(): i for i, moment in enumerate(starts)}
         position = {moment: i for i, moment in enumerate(starts)}
         time_index = next(i for i, name in enumerate(query.group_by) if name in TIME_GROUPS)
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
-        keys = _group_keys(query, series_fields)
+        series_indexes = [i for i, name in enumerate(query.group_by) if name in series_fields]
+        value_index = len(query.group_by) + FIGURES.index(str(agg))
+        unit_index = len(query.group_by) + len(FIGURES)
         by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
         units: dict[tuple[Any, ...], str | None] = {}
-        for row in _rows(uow, query, percentiles=agg is Aggregate.P95):
-            group = {name: row[key] for name, key in keys}
-            key = tuple(group.values())
-            if units.setdefault(key, row["unit"]) != row["unit"]:
-                raise InvalidRequest(mixed_units(units[key], row["unit"]))
+        for row in _table(uow, query, percentiles=agg is Aggregate.P95, figures=(str(agg),)):
+            key = tuple(row[i] for i in series_indexes)
+            if units.setdefault(key, row[unit_index]) != row[unit_index]:
+                raise InvalidRequest(mixed_units(units[key], row[unit_index]))
             if key not in by_group:
-                by_group[key] = (group, [None] * len(starts))
-            bucket = position.get(dt.datetime.fromisoformat(row[f"g{time_index}"]).astimezone(dt.UTC))
+                by_group[key] = (dict(zip(series_fields, key, strict=True)), [None] * len(starts))
+            start = row[time_index]
+            bucket = position_of_text.get(start)
+            if bucket is None:
+                bucket = position.get(dt.datetime.fromisoformat(start).astimezone(dt.UTC))
             if bucket is not None:
-                by_group[key][1][bucket] = row[str(agg)]
+                by_group[key][1][bucket] = row[value_index]
         if not by_group and not series_fields:
             by_group[()] = ({}, [None] * len(starts))
         return TimeSeriesAnswer(
