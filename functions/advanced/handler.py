@@ -12,7 +12,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require_caller, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require_caller,
+    resolve,
+    write_json,
+)
 from analytics.observability import logger, tracer
 from analytics.schemas.advanced import (
     CalculationAnswer,
@@ -27,7 +35,9 @@ from analytics.schemas.advanced import (
 from analytics.services.advanced import calculations, comparisons, projections
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Advanced analytics"]
 SERIES = (

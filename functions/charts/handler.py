@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import configure_resolver, documented, read_json_body, require, resolve, write_json
 from analytics.observability import logger, tracer
 from analytics.schemas.statistics import Aggregate, Fill
 from analytics.services import charts
@@ -28,7 +28,9 @@ from analytics.statistics_params import (
 )
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 Agg = Annotated[Aggregate, Query(description="What each value is: sum, avg, count, min, max or p95")]

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.http import configure_resolver, read_json_body, resolve
+from analytics.http import configure_resolver, read_json_body, resolve, write_json
 from analytics.observability import logger, tracer
 from analytics.static_site import StaticAnswer, StaticSite
 
@@ -20,7 +20,7 @@ SITE_DIR = Path(__file__).resolve().parent / "site"
 
 # No response validation: the answers are files (bytes), not models. The routes stay out of the OpenAPI
 # document (and the docs function's merge leaves this folder out).
-app = APIGatewayHttpResolver(json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(json_body_deserializer=read_json_body, serializer=write_json)
 configure_resolver(app)
 
 

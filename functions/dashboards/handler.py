@@ -21,6 +21,7 @@ from analytics.http import (
     require,
     require_caller,
     resolve,
+    write_json,
 )
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -37,7 +38,9 @@ from analytics.services.dashboard_data import DashboardData, PeriodOverride, das
 from analytics.statistics_params import PeriodEnd, PeriodStart
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Dashboards"]
 

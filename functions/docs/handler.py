@@ -15,7 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.api_docs import redoc_page
-from analytics.http import BEARER_SCHEME, configure_resolver, read_json_body, resolve
+from analytics.http import BEARER_SCHEME, configure_resolver, read_json_body, resolve, write_json
 from analytics.observability import logger, tracer
 
 TITLE = "Analytics Service API"
@@ -30,7 +30,9 @@ FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 # ReDoc's standalone script, unpacked from the npm registry's package by `make install` (see the Makefile).
 REDOC_SCRIPT = Path(__file__).resolve().parent / "redoc" / "redoc.standalone.js"
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 app.configure_openapi_merge(
     path=str(FUNCTIONS_DIR),

@@ -12,7 +12,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    resolve,
+    write_json,
+)
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.events import EventBulkCreate, EventCreate, EventFilters, EventResponse
@@ -20,7 +28,9 @@ from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services import events as event_service
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 

@@ -22,6 +22,7 @@ from analytics.http import (
     require,
     require_caller,
     resolve,
+    write_json,
 )
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -37,7 +38,9 @@ from analytics.schemas.goals import (
 from analytics.services import goals as goal_service
 from analytics.wiring import goal_alerting, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Goals"]
 GoalId = Annotated[uuid.UUID, Path()]

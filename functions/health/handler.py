@@ -8,12 +8,14 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from analytics.http import configure_resolver, documented, read_json_body, resolve
+from analytics.http import configure_resolver, documented, read_json_body, resolve, write_json
 from analytics.observability import logger, tracer
 from analytics.services.health import Health
 from analytics.wiring import health
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 

@@ -10,7 +10,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    resolve,
+    write_json,
+)
 from analytics.observability import logger, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
 from analytics.schemas.ingest import RejectionFilters, RejectionResponse
@@ -18,7 +26,9 @@ from analytics.schemas.time import DateOrTimestamp, TimeRange
 from analytics.services.ingest import list_rejections
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 

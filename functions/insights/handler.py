@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.auth import Action
-from analytics.http import configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import configure_resolver, documented, read_json_body, require, resolve, write_json
 from analytics.insight_metrics import reads
 from analytics.observability import logger, tracer
 from analytics.schemas import insights as answers
@@ -25,7 +25,9 @@ from analytics.statistics import Interval
 from analytics.statistics_params import TimeZone
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 BASE = "/api/v1/analytics"

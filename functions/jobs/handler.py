@@ -21,6 +21,7 @@ from analytics.http import (
     require,
     require_caller,
     resolve,
+    write_json,
 )
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -36,7 +37,9 @@ from analytics.schemas.jobs import (
 from analytics.services import jobs as job_service
 from analytics.wiring import job_launcher, job_rules, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Scheduled jobs"]
 

@@ -14,7 +14,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from analytics.auth import Action
 from analytics.enums import MetricType, ServiceName
 from analytics.errors import InvalidRequest
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    resolve,
+    write_json,
+)
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, BulkResult, Page
 from analytics.schemas.metrics import MetricBulkCreate, MetricCreate, MetricFilters, MetricResponse
@@ -43,7 +51,9 @@ from analytics.statistics_params import (
 )
 from analytics.wiring import unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 
 Skip = Annotated[int, Query(ge=0, description="How many matching metrics to skip")]

@@ -21,6 +21,7 @@ from analytics.http import (
     require,
     require_caller,
     resolve,
+    write_json,
 )
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -37,7 +38,9 @@ from analytics.services import reports as report_service
 from analytics.settings import get_settings
 from analytics.wiring import job_rules, mailer, report_files, report_queue, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Reports"]
 FILE_GONE = "The report's file is no longer kept: generate the report again"

@@ -16,7 +16,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from analytics.api_docs import redoc_page
 from analytics.auth import Action
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    resolve,
+    write_json,
+)
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
 from analytics.schemas.simple import (
@@ -40,7 +48,9 @@ from analytics.services.simple import SimpleApi
 from analytics.settings import get_settings
 from analytics.wiring import health, simple_unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 SIMPLE_TITLE = "Analytics Service: simple API (spec/004)"
 app.enable_swagger(path="/docs", title=SIMPLE_TITLE)

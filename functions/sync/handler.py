@@ -16,7 +16,15 @@ from pydantic import ValidationError
 from analytics.auth import Action
 from analytics.enums import SiblingService, SyncStatus, SyncType
 from analytics.errors import InvalidRequest
-from analytics.http import Caller, configure_resolver, documented, read_json_body, require, resolve
+from analytics.http import (
+    Caller,
+    configure_resolver,
+    documented,
+    read_json_body,
+    require,
+    resolve,
+    write_json,
+)
 from analytics.http_detail import error_detail
 from analytics.observability import logger, metrics, tracer
 from analytics.schemas.common import DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page
@@ -36,7 +44,9 @@ from analytics.services import sync as sync_service
 from analytics.settings import get_settings
 from analytics.wiring import sync_launcher, unit_of_work
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=read_json_body)
+app = APIGatewayHttpResolver(
+    enable_validation=True, json_body_deserializer=read_json_body, serializer=write_json
+)
 configure_resolver(app)
 TAGS = ["Data sync"]
 ADMIN_ONLY = " Needs the admin role."

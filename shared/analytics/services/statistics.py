@@ -35,6 +35,7 @@ from analytics.statistics import (
     GROUP_OF_INTERVAL,
     PERCENTILE_RELATIVE_ERROR,
     TIME_GROUPS,
+    UNIT_GROUP,
     Source,
     StatisticsQuery,
     row_columns,
@@ -46,6 +47,7 @@ MAX_CACHED_ANSWERS = 512
 # An answer's groups validated in one call into pydantic-core: a model built per row from Python cost more
 # than the query of a three-year daily answer.
 GROUPS = TypeAdapter(list[GroupStatistics])
+AGGREGATIONS = TypeAdapter(list[MetricAggregation])
 ANSWERS = AnswerCache(MAX_CACHED_ANSWERS)
 
 A = TypeVar("A")
@@ -237,20 +239,21 @@ def aggregations(uow: UnitOfWork, query: StatisticsQuery, skip: int, limit: int)
     interval's time field), newest period first."""
     level = query.interval
     assert level is not None, "aggregations group by a time field"
-    answer = statistics(uow, query, percentiles=True)
     time_field = GROUP_OF_INTERVAL[level]
-    items = [
-        MetricAggregation(
-            **group.model_dump(exclude={"group", "unit"}),
-            service_name=group.group["service_name"],
-            metric_type=group.group["metric_type"],
-            metric_name=group.group["metric_name"],
-            unit=group.unit,
-            level=level,
-            period_start=dt.datetime.fromisoformat(group.group[time_field]),
-        )
-        for group in answer.groups
-        if group.count
-    ]
-    items.sort(key=lambda item: (-item.period_start.timestamp(), item.service_name, item.metric_name))
+    # Each answer row's group values under the item's names (the unit group is the row's own `unit`).
+    item_field = {
+        f"g{i}": "period_start" if name == time_field else name
+        for i, name in enumerate(query.group_by)
+        if name != UNIT_GROUP
+    }
+
+    def compute() -> list[MetricAggregation]:
+        rows = [row for row in _rows(uow, query, percentiles=True) if row["count"]]
+        for row in rows:
+            row.update({name: row[key] for key, name in item_field.items()}, level=level)
+        items = AGGREGATIONS.validate_python(rows)
+        items.sort(key=lambda item: (-item.period_start.timestamp(), item.service_name, item.metric_name))
+        return items
+
+    items = cached(uow, ("aggregations", query), compute)
     return Page[MetricAggregation](items=items[skip : skip + limit], total=len(items), skip=skip, limit=limit)
