@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from analytics.db.engine import get_engine
 from analytics.db.rollup_sql import REFRESH_MONTHLY
-from analytics.db.statistics_queries import Tiles, _answer, _from_raw
+from analytics.db.statistics_queries import _answer, _from_raw
+from analytics.db.tiles import Tiles
 from analytics.services import statistics as statistics_service
 from analytics.settings import get_settings
 from analytics.statistics import FIGURES, Source, StatisticsQuery, period_in_zone

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import from_json
@@ -34,6 +33,7 @@ from analytics.db.rollup_sql import (
     raw_of_local_day,
     stale_local_day_figures,
 )
+from analytics.db.tiles import Tiles, within
 from analytics.statistics import (
     BREAKDOWN_DIMENSIONS,
     DIMENSION_PREFIX,
@@ -357,8 +357,8 @@ def _from_tiles(query: StatisticsQuery, percentiles: bool) -> Rows:
     tiles = Tiles.of(query.start, query.end)
     params: dict[str, Any] = {"tz": query.tz, "first_day": tiles.first_day, "last_day": tiles.last_day}
     filters = "".join(f" AND {clause}" for clause in _filters(query, params))
-    hours = _within("bucket_start", "hour", tiles.hours, params)
-    raw = _within('"timestamp"', "raw", tiles.raw, params)
+    hours = within("bucket_start", "hour", tiles.hours, params)
+    raw = within('"timestamp"', "raw", tiles.raw, params)
     columns = _group_columns(query, "", params)
     groups = _names(columns)
     sources = f"""days AS MATERIALIZED (
@@ -390,59 +390,6 @@ def _from_tiles(query: StatisticsQuery, percentiles: bool) -> Rows:
 
 
 TILES = ("days", "hours", "raw")
-
-
-@dataclass(frozen=True)
-class Tiles:
-    """The period [start, end) as whole UTC days [first_day, last_day), whole hours around them and the
-    stretches outside its whole hours, each as [from, until) instants."""
-
-    first_day: dt.date
-    last_day: dt.date
-    hours: tuple[tuple[dt.datetime, dt.datetime], ...]
-    raw: tuple[tuple[dt.datetime, dt.datetime], ...]
-
-    @classmethod
-    def of(cls, start: dt.datetime, end: dt.datetime) -> Tiles:
-        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-        first_hour = min(_ceiling(start, HOUR), end)
-        last_hour = max(_floor(end, HOUR), first_hour)
-        first_day = min(_ceiling(first_hour, DAY), last_hour)
-        last_day = max(_floor(last_hour, DAY), first_day)
-        return cls(
-            first_day.date(),
-            last_day.date() if last_day > first_day else first_day.date(),
-            _pieces((first_hour, first_day), (last_day, last_hour)),
-            _pieces((start, first_hour), (last_hour, end)),
-        )
-
-
-HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-def _floor(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
-    return moment - (moment - EPOCH) % step
-
-
-def _ceiling(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
-    floor = _floor(moment, step)
-    return floor if floor == moment else floor + step
-
-
-def _pieces(*pieces: tuple[dt.datetime, dt.datetime]) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
-    return tuple((begin, finish) for begin, finish in pieces if begin < finish)
-
-
-def _within(
-    column: str, name: str, pieces: tuple[tuple[dt.datetime, dt.datetime], ...], params: dict[str, Any]
-) -> str:
-    """SQL keeping rows whose `column` falls in one of `pieces` (FALSE for none), their bounds in `params`."""
-    clauses = []
-    for i, (begin, finish) in enumerate(pieces):
-        params |= {f"{name}_from{i}": begin, f"{name}_until{i}": finish}
-        clauses.append(f"({column} >= :{name}_from{i} AND {column} < :{name}_until{i})")
-    return f"({' OR '.join(clauses)})" if clauses else "FALSE"
 
 
 def _sketches_with_whole_months(
