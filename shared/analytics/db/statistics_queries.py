@@ -489,7 +489,7 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def _raw_stretches(
     query: StatisticsQuery, first: dt.date, last: dt.date, stale_days: list[dt.date]
-) -> list[tuple[dt.datetime, dt.datetime]]:
+) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
     """The parts of the period read from raw rows: before `first`, the stale days, from `last` on."""
     one_day = dt.timedelta(days=1)
     pieces = [
@@ -505,7 +505,7 @@ def _raw_stretches(
             stretches[-1] = (stretches[-1][0], finish)
         else:
             stretches.append((begin, finish))
-    return stretches
+    return tuple(stretches)
 
 
 def _from_dimension_rollups(
@@ -545,15 +545,11 @@ ORDER BY 1"""),
     ]
     stretches = _raw_stretches(query, first, last, stale_days)
     if stretches:
-        for i, (begin, finish) in enumerate(stretches):
-            params |= {f"from{i}": begin, f"until{i}": finish}
-        within = " OR ".join(
-            f'("timestamp" >= :from{i} AND "timestamp" < :until{i})' for i in range(len(stretches))
-        )
+        raw = within('"timestamp"', "raw", stretches, params)
         sources.append(f"""
   SELECT {", ".join(raw_columns)}, count(*), sum(metric_value), min(metric_value), max(metric_value),
          {M2_OF_RAW}, {UNITS_OF_RAW}
-  FROM metrics WHERE ({within}){series_filters}
+  FROM metrics WHERE {raw}{series_filters}
   GROUP BY {groups}""")
     source = f"({' UNION ALL '.join(sources)}) AS source"
     rows = f"""

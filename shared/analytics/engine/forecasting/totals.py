@@ -90,8 +90,8 @@ class Spread:
         return self.scale * high
 
     def _above(self, z: float) -> float:
-        """P(Z >= z) for the standardized shape; only a certain total (scale 0) has none."""
-        raise NotImplementedError
+        """P(Z >= z) for the standardized shape: here a certain total's, all of it at zero."""
+        return 1.0 if z <= 0.0 else 0.0
 
     def _below(self, z: float) -> float:
         """P(Z <= z): by symmetry P(Z >= -z), for a shape without atoms."""
