@@ -53,8 +53,8 @@ class StatisticsReader(Protocol):
     def table(
         self, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
     ) -> list[list[Any]]:
-        """The answer's rows, each a list of analytics.statistics.row_columns: the group values, the
-        figures (null where not in `figures`) and the units."""
+        """The answer's rows, each a list of analytics.statistics.row_columns(query, figures): the group
+        values, the figures in `figures` and the units."""
         ...
 
     def data_version(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo, available_timezones
@@ -39,8 +40,10 @@ FIGURES = ("count", "sum", "avg", "min", "max", "stddev", "p50", "p90", "p95", "
 UNIT_COLUMNS = ("unit", "other_unit")
 
 
-def row_columns(query: StatisticsQuery) -> list[str]:
-    return [*(f"g{i}" for i in range(len(query.group_by))), *FIGURES, *UNIT_COLUMNS]
+def row_columns(query: StatisticsQuery, figures: Collection[str] = FIGURES) -> list[str]:
+    """An answer row's columns: its group values, the figures of `figures` (in FIGURES order), its units."""
+    asked = (figure for figure in FIGURES if figure in figures)
+    return [*(f"g{i}" for i in range(len(query.group_by))), *asked, *UNIT_COLUMNS]
 
 
 MAX_BUCKETS = 10_000

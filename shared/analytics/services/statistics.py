@@ -35,6 +35,7 @@ from analytics.statistics import (
     GROUP_OF_INTERVAL,
     PERCENTILE_RELATIVE_ERROR,
     TIME_GROUPS,
+    UNIT_COLUMNS,
     UNIT_GROUP,
     Source,
     StatisticsQuery,
@@ -73,12 +74,11 @@ def forget_answers() -> None:
 def _table(
     uow: UnitOfWork, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
 ) -> list[list[Any]]:
-    """The answer's rows as lists of row_columns (figures not in `figures` null), each of metrics of one
-    unit (its `unit`, None for none): a row whose metrics are in different units would add them, and is
-    refused."""
+    """The answer's rows as lists of row_columns(query, figures), each of metrics of one unit (its `unit`,
+    None for none): a row whose metrics are in different units would add them, and is refused."""
     with uow:
         table = uow.statistics.table(query, percentiles, figures)
-    unit_at = len(query.group_by) + len(FIGURES)
+    unit_at = len(row_columns(query, figures)) - len(UNIT_COLUMNS)
     for values in table:
         unit, other_unit = values[unit_at], values[unit_at + 1]
         if unit != other_unit:
@@ -150,8 +150,8 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
         time_index = next(i for i, name in enumerate(query.group_by) if name in TIME_GROUPS)
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
         series_indexes = [i for i, name in enumerate(query.group_by) if name in series_fields]
-        value_index = len(query.group_by) + FIGURES.index(str(agg))
-        unit_index = len(query.group_by) + len(FIGURES)
+        value_index = len(query.group_by)  # the one figure asked, then the unit
+        unit_index = value_index + 1
         by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
         units: dict[tuple[Any, ...], str | None] = {}
         for row in _table(uow, query, percentiles=agg is Aggregate.P95, figures=(str(agg),)):
