@@ -137,10 +137,17 @@ def statistics(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool = True
 
 def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: Fill) -> TimeSeriesAnswer:
     """`query` groups by exactly one time field (the interval) and any series or dimension fields."""
+    return time_series_of(uow, query, (agg,), fill)[agg]
+
+
+def time_series_of(
+    uow: UnitOfWork, query: StatisticsQuery, aggs: tuple[Aggregate, ...], fill: Fill
+) -> dict[Aggregate, TimeSeriesAnswer]:
+    """The time series of each of `aggs`, read in one query (see time_series)."""
     interval = query.interval
     assert interval is not None, "a time series groups by a time field"
 
-    def compute() -> TimeSeriesAnswer:
+    def compute() -> dict[Aggregate, TimeSeriesAnswer]:
         zone = zone_of(query.tz)
         starts = bucket_starts(query.start, query.end, interval, zone)
         # A bucket is found by its start as the rows write it (reading tens of thousands of instants cost
@@ -150,41 +157,48 @@ def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: F
         time_index = next(i for i, name in enumerate(query.group_by) if name in TIME_GROUPS)
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
         series_indexes = [i for i, name in enumerate(query.group_by) if name in series_fields]
-        value_index = len(query.group_by)  # the one figure asked, then the unit
-        unit_index = value_index + 1
-        by_group: dict[tuple[Any, ...], tuple[dict[str, Any], list[float | None]]] = {}
+        figures = [str(agg) for agg in aggs]
+        columns = row_columns(query, figures)
+        value_index = {agg: columns.index(str(agg)) for agg in aggs}
+        unit_index = columns.index("unit")
+        by_group: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Aggregate, list[float | None]]]] = {}
         units: dict[tuple[Any, ...], str | None] = {}
-        for row in _table(uow, query, percentiles=agg is Aggregate.P95, figures=(str(agg),)):
+        for row in _table(uow, query, percentiles=Aggregate.P95 in aggs, figures=figures):
             key = tuple(row[i] for i in series_indexes)
             if units.setdefault(key, row[unit_index]) != row[unit_index]:
                 raise InvalidRequest(mixed_units(units[key], row[unit_index]))
             if key not in by_group:
-                by_group[key] = (dict(zip(series_fields, key, strict=True)), [None] * len(starts))
+                group = dict(zip(series_fields, key, strict=True))
+                by_group[key] = (group, {agg: [None] * len(starts) for agg in aggs})
             start = row[time_index]
             bucket = position_of_text.get(start)
             if bucket is None:
                 bucket = position.get(dt.datetime.fromisoformat(start).astimezone(dt.UTC))
             if bucket is not None:
-                by_group[key][1][bucket] = row[value_index]
+                for agg, values in by_group[key][1].items():
+                    values[bucket] = row[value_index[agg]]
         if not by_group and not series_fields:
-            by_group[()] = ({}, [None] * len(starts))
-        return TimeSeriesAnswer(
-            start=query.start,
-            end=query.end,
-            tz=query.tz,
-            source=query.source,
-            percentile_relative_error=_error_bound(query),
-            interval=interval,
-            agg=agg,
-            fill=fill,
-            buckets=[moment.astimezone(zone) for moment in starts],
-            series=[
-                Series(group=group, values=filled(values, fill), unit=units.get(key))
-                for key, (group, values) in by_group.items()
-            ],
-        )
+            by_group[()] = ({}, {agg: [None] * len(starts) for agg in aggs})
+        return {
+            agg: TimeSeriesAnswer(
+                start=query.start,
+                end=query.end,
+                tz=query.tz,
+                source=query.source,
+                percentile_relative_error=_error_bound(query),
+                interval=interval,
+                agg=agg,
+                fill=fill,
+                buckets=[moment.astimezone(zone) for moment in starts],
+                series=[
+                    Series(group=group, values=filled(values[agg], fill), unit=units.get(key))
+                    for key, (group, values) in by_group.items()
+                ],
+            )
+            for agg in aggs
+        }
 
-    return cached(uow, ("time-series", query, agg, fill), compute)
+    return cached(uow, ("time-series", query, aggs, fill), compute)
 
 
 def comparison_period(

@@ -83,17 +83,28 @@ class OverTime:
 
 
 def over_time(
-    uow: UnitOfWork, period: InsightPeriod, service: ServiceName, interval: Interval, counts: bool = False
+    uow: UnitOfWork,
+    period: InsightPeriod,
+    service: ServiceName,
+    interval: Interval,
+    metrics: tuple[InsightMetric, ...],
+    counts: bool = False,
 ) -> OverTime:
-    """`service`'s metrics per bucket of `interval` (from the rollups); counts only when asked for."""
-    query = period.query(service_name=service, group_by=("metric_name", GROUP_OF_INTERVAL[interval]))
+    """`metrics` (of `service`) per bucket of `interval` (from the rollups), their counts only when asked
+    for; sums and counts are read in one question, of that metric alone where there is one name to read."""
+    names = {name for metric in metrics for name in metric.names}
+    only = names.pop() if len(names) == 1 else None
+    query = period.query(
+        service_name=service, metric_name=only, group_by=("metric_name", GROUP_OF_INTERVAL[interval])
+    )
+    aggs = (Aggregate.SUM, Aggregate.COUNT) if counts else (Aggregate.SUM,)
+    answers = statistics_service.time_series_of(uow, query, aggs, Fill.ZERO)
 
-    def by_name(agg: Aggregate) -> tuple[list[dt.datetime], dict[str, list[float]]]:
-        answer = statistics_service.time_series(uow, query, agg, Fill.ZERO)
-        return answer.buckets, {s.group["metric_name"]: [v or 0.0 for v in s.values] for s in answer.series}
+    def by_name(agg: Aggregate) -> dict[str, list[float]]:
+        return {s.group["metric_name"]: [v or 0.0 for v in s.values] for s in answers[agg].series}
 
-    buckets, sums = by_name(Aggregate.SUM)
-    return OverTime(buckets, sums, by_name(Aggregate.COUNT)[1] if counts else {})
+    buckets = answers[Aggregate.SUM].buckets
+    return OverTime(buckets, by_name(Aggregate.SUM), by_name(Aggregate.COUNT) if counts else {})
 
 
 def by_dimension(

@@ -57,10 +57,9 @@ def notification_statistics(uow: UnitOfWork, period: InsightPeriod) -> Notificat
 
 
 def delivery_rates(uow: UnitOfWork, period: InsightPeriod, interval: Interval) -> DeliveryRates:
-    series = over_time(uow, period, SERVICE, interval)
-    sent, delivered, failed = (
-        series.sum(metric) for metric in (NOTIFICATION_SENT, NOTIFICATION_DELIVERED, NOTIFICATION_FAILED)
-    )
+    metrics = (NOTIFICATION_SENT, NOTIFICATION_DELIVERED, NOTIFICATION_FAILED)
+    series = over_time(uow, period, SERVICE, interval, metrics)
+    sent, delivered, failed = (series.sum(metric) for metric in metrics)
     return DeliveryRates(
         period=period.shown(),
         interval=interval,

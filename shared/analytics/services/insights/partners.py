@@ -46,7 +46,7 @@ def partner_statistics(uow: UnitOfWork, period: InsightPeriod) -> PartnerStatist
 
 
 def donation_trends(uow: UnitOfWork, period: InsightPeriod, interval: Interval) -> DonationTrends:
-    series = over_time(uow, period, SERVICE, interval, counts=True)
+    series = over_time(uow, period, SERVICE, interval, (DONATION_RECEIVED,), counts=True)
     sums, counts = series.sum(DONATION_RECEIVED), series.count(DONATION_RECEIVED)
     previous = totals(uow, period.previous(), SERVICE).sum(DONATION_RECEIVED)
     total, count = sum(sums), round(sum(counts))

@@ -99,7 +99,7 @@ def completion_rates(uow: UnitOfWork, period: InsightPeriod) -> ProjectCompletio
 
 
 def beneficiary_trends(uow: UnitOfWork, period: InsightPeriod, interval: Interval) -> BeneficiaryTrends:
-    series = over_time(uow, period, SERVICE, interval)
+    series = over_time(uow, period, SERVICE, interval, (BENEFICIARIES_REACHED,))
     values = series.sum(BENEFICIARIES_REACHED)
     total = sum(values)
     previous = totals(uow, period.previous(), SERVICE).sum(BENEFICIARIES_REACHED)

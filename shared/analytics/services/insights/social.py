@@ -84,8 +84,9 @@ def platform_comparison(uow: UnitOfWork, period: InsightPeriod) -> PlatformCompa
 
 
 def engagement_trends(uow: UnitOfWork, period: InsightPeriod, interval: Interval) -> EngagementTrends:
-    series = over_time(uow, period, SERVICE, interval)
-    columns = [series.sum(metric) for metric in (POST_LIKES, POST_COMMENTS, POST_SHARES, POST_REACH)]
+    metrics = (POST_LIKES, POST_COMMENTS, POST_SHARES, POST_REACH)
+    series = over_time(uow, period, SERVICE, interval, metrics)
+    columns = [series.sum(metric) for metric in metrics]
     return EngagementTrends(
         period=period.shown(),
         interval=interval,
