@@ -167,14 +167,16 @@ LOCAL_DAYS_OF_UTC_DAY = (
 )
 
 
-def local_day_versions(where: str) -> str:
-    """Per series and local day of the zone :tz, the sum and number of the versions of the UTC daily rows
-    it overlaps (the daily rows that match `where`): what its local rollup row must have been built from."""
+def local_day_versions(where: str, per_series: bool = True) -> str:
+    """Per series (or, without `per_series`, for all series together) and local day of the zone :tz, the
+    sum and number of the versions of the UTC daily rows it overlaps (the daily rows that match `where`):
+    what its local rollup rows must have been built from."""
+    series = f"{SERIES}, " if per_series else ""
     return f"""
-  SELECT {SERIES}, local_day AS day, sum(version)::bigint AS built_from, count(*)::integer AS built_from_days
+  SELECT {series}local_day AS day, sum(version)::bigint AS built_from, count(*)::integer AS built_from_days
   FROM metric_rollups_daily CROSS JOIN LATERAL (SELECT DISTINCT {LOCAL_DAYS_OF_UTC_DAY}) AS l(local_day)
   WHERE {where}
-  GROUP BY {SERIES}, local_day"""
+  GROUP BY {series}local_day"""
 
 
 def raw_of_local_day(day: str, where: str = "TRUE") -> str:

@@ -23,11 +23,9 @@ from sqlalchemy.orm import Session
 
 from analytics.db.rollup_sql import (
     ADDED_UP,
-    BUILT_FROM_THE_SAME,
     LOCAL_DAY_ROLLUP,
     M2_OF_RAW,
     QUANTILE_LEVELS,
-    SAME_LOCAL_DAY,
     SERIES,
     local_day_versions,
     raw_of_local_day,
@@ -295,9 +293,9 @@ FROM figures {"LEFT JOIN sketches USING (" + groups + ")" if percentiles else ""
 
 
 def _from_local_days(query: StatisticsQuery, percentiles: bool) -> Rows:
-    """Whole local days of a zone in ROLLUP_ZONES: each series' local day from its rollup row where that
-    was built from the UTC daily rows the day overlaps as they are now, every other day (today, days
-    changed since, days not rolled up yet) from its raw rows."""
+    """Whole local days of a zone in ROLLUP_ZONES: a local day from its rollup rows where they were built
+    from the UTC daily rows the day overlaps as they are now, every other day (today, days changed since,
+    days not rolled up yet) from its raw rows."""
     zone = zone_of(query.tz)
     first, last = (moment.astimezone(zone).date() for moment in (query.start, query.end))
     one_day = dt.timedelta(days=1)
@@ -315,23 +313,27 @@ def _from_local_days(query: StatisticsQuery, percentiles: bool) -> Rows:
     groups = _names(columns)
     period = "day >= :utc_first AND day < :utc_last AND local_day >= :first AND local_day < :last"
     raw = raw_of_local_day("s.day", f'"timestamp" >= :start AND "timestamp" < :end{filters}')
-    quantiles = "quantiles" if percentiles else "NULL::double precision[] AS quantiles"  # a narrower hash
-    # The zone's rows of the period are read as one set and matched to the days' versions by hashing: the
-    # planner, misjudging how many series-days there are, looked each one up in the index instead.
-    sources = f"""versions AS MATERIALIZED ({local_day_versions(period + filters)}
+    quantiles = "quantiles" if percentiles else "NULL::double precision[] AS quantiles"
+    # A local day's rows are used when, all its series together, they were built from the versions of the
+    # UTC daily rows it overlaps now. (A row written since has a version larger than those they were
+    # built from and a deleted one lowers the count, so the sum and number change with any row.) Matching
+    # each series-day instead took most of a three-year daily answer of every metric.
+    sources = f"""versions AS MATERIALIZED ({local_day_versions(period + filters, per_series=False)}
 ), local_rows AS MATERIALIZED (
   SELECT {SERIES}, day, count, sum, min, max, m2, {quantiles}, built_from, built_from_days
   FROM {LOCAL_DAY_ROLLUP} WHERE zone = :tz AND day >= :first AND day < :last{filters}
-), kept AS MATERIALIZED (
-  SELECT v.metric_name, v.service_name, v.metric_type, v.unit, v.day,
-         r.count, r.sum, r.min, r.max, r.m2, r.quantiles
-  FROM versions v LEFT JOIN local_rows r ON {SAME_LOCAL_DAY} AND {BUILT_FROM_THE_SAME}
+), fresh AS MATERIALIZED (
+  SELECT day FROM versions
+  JOIN (
+    SELECT day, sum(built_from)::bigint AS built_from, sum(built_from_days)::integer AS built_from_days
+    FROM local_rows GROUP BY day
+  ) AS built USING (day, built_from, built_from_days)
 ), stale AS MATERIALIZED (
-  SELECT DISTINCT day FROM kept WHERE count IS NULL
+  SELECT day FROM versions WHERE day NOT IN (SELECT day FROM fresh)
 ), raw_days AS MATERIALIZED ({stale_local_day_figures(raw)}
 ), days AS MATERIALIZED (
   SELECT {SERIES}, day, count, sum, min, max, m2, quantiles AS stored_q
-  FROM kept WHERE count > 0 AND day NOT IN (SELECT day FROM stale)
+  FROM local_rows WHERE count > 0 AND day IN (SELECT day FROM fresh)
   UNION ALL
   SELECT {SERIES}, day, count, sum, min, max, m2, NULL FROM raw_days
 ), """
