@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
@@ -135,6 +136,25 @@ def statistics(uow: UnitOfWork, query: StatisticsQuery, percentiles: bool = True
     return cached(uow, ("statistics", query, percentiles), compute)
 
 
+@dataclasses.dataclass(frozen=True)
+class _SeriesRead:
+    """A series' group values, unit and values per bucket of each figure asked, as its rows are read."""
+
+    group: dict[str, Any]
+    unit: str | None
+    values: list[list[float | None]]
+
+
+def _key_reader(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A row's series key: its values at `indexes`."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda row: (row[index],)
+    if not indexes:
+        return lambda row: ()
+    return operator.itemgetter(*indexes)
+
+
 def time_series(uow: UnitOfWork, query: StatisticsQuery, agg: Aggregate, fill: Fill) -> TimeSeriesAnswer:
     """`query` groups by exactly one time field (the interval) and any series or dimension fields."""
     return time_series_of(uow, query, (agg,), fill)[agg]
@@ -156,29 +176,31 @@ def time_series_of(
         position = {moment: i for i, moment in enumerate(starts)}
         time_index = next(i for i, name in enumerate(query.group_by) if name in TIME_GROUPS)
         series_fields = tuple(name for name in query.group_by if name not in TIME_GROUPS)
-        series_indexes = [i for i, name in enumerate(query.group_by) if name in series_fields]
+        key_of = _key_reader([i for i, name in enumerate(query.group_by) if name in series_fields])
         figures = [str(agg) for agg in aggs]
         columns = row_columns(query, figures)
-        value_index = {agg: columns.index(str(agg)) for agg in aggs}
+        figure_indexes = [columns.index(figure) for figure in figures]
         unit_index = columns.index("unit")
-        by_group: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Aggregate, list[float | None]]]] = {}
-        units: dict[tuple[Any, ...], str | None] = {}
+        by_group: dict[tuple[Any, ...], _SeriesRead] = {}
         for row in _table(uow, query, percentiles=Aggregate.P95 in aggs, figures=figures):
-            key = tuple(row[i] for i in series_indexes)
-            if units.setdefault(key, row[unit_index]) != row[unit_index]:
-                raise InvalidRequest(mixed_units(units[key], row[unit_index]))
-            if key not in by_group:
+            key = key_of(row)
+            read = by_group.get(key)
+            if read is None:
                 group = dict(zip(series_fields, key, strict=True))
-                by_group[key] = (group, {agg: [None] * len(starts) for agg in aggs})
+                read = by_group[key] = _SeriesRead(
+                    group, row[unit_index], [[None] * len(starts) for _ in aggs]
+                )
+            elif read.unit != row[unit_index]:
+                raise InvalidRequest(mixed_units(read.unit, row[unit_index]))
             start = row[time_index]
             bucket = position_of_text.get(start)
             if bucket is None:
                 bucket = position.get(dt.datetime.fromisoformat(start).astimezone(dt.UTC))
             if bucket is not None:
-                for agg, values in by_group[key][1].items():
-                    values[bucket] = row[value_index[agg]]
+                for values, index in zip(read.values, figure_indexes, strict=True):
+                    values[bucket] = row[index]
         if not by_group and not series_fields:
-            by_group[()] = ({}, {agg: [None] * len(starts) for agg in aggs})
+            by_group[()] = _SeriesRead({}, None, [[None] * len(starts) for _ in aggs])
         return {
             agg: TimeSeriesAnswer(
                 start=query.start,
@@ -191,11 +213,11 @@ def time_series_of(
                 fill=fill,
                 buckets=[moment.astimezone(zone) for moment in starts],
                 series=[
-                    Series(group=group, values=filled(values[agg], fill), unit=units.get(key))
-                    for key, (group, values) in by_group.items()
+                    Series(group=read.group, values=filled(read.values[n], fill), unit=read.unit)
+                    for read in by_group.values()
                 ],
             )
-            for agg in aggs
+            for n, agg in enumerate(aggs)
         }
 
     return cached(uow, ("time-series", query, aggs, fill), compute)
