@@ -46,7 +46,15 @@ from analytics_infra.local.authorizer import authorizer_context
 from analytics_infra.local.functions import Functions
 from analytics_infra.local.gateway import HttpRequest, build_event
 from analytics_infra.routes import match, requires_token, takes_optional_token
-from tests.benchmarks.dataset import ONE_METRIC, ZONES, DataSet, data_set, service_of, size_label
+from tests.benchmarks.dataset import (
+    DONATIONS,
+    ONE_METRIC,
+    ZONES,
+    DataSet,
+    data_set,
+    service_of,
+    size_label,
+)
 from tests.benchmarks.ingest import compare_with_reference
 from tests.benchmarks.measure import Case, Figures, measure, run_reference
 from tests.benchmarks.questions import (
@@ -132,6 +140,9 @@ CATEGORY_CHARTS = {
     for kind, unit in (("bar", "bars"), ("pie", "slices"))
 }
 DASHBOARD = Reading("dashboard data", "points", widget_points)
+DONATION_TRENDS = Reading(
+    "insights donations", "points", lambda body: with_data([point["total"] for point in body["points"]])
+)
 SIMPLE = Reading("simple summary", "metrics", lambda body: body["count"], per_raw_row=False)
 
 
@@ -250,6 +261,14 @@ def category_chart_case(kind: str, question: Question, days: LocalDays) -> Case:
     return endpoint_case(question, days, reading, f"/api/v1/charts/{kind}", query, sums(question, days))
 
 
+def donations_case(question: Question, days: LocalDays) -> Case:
+    """The partner insights' donations per day: the question asked of the donation series."""
+    query = {**days.dates(), "interval": "day"}
+    reference = RawAnswer(days.start, days.end, days.tz, (("metric_name", DONATIONS),), question.group_by)
+    path = "/api/v1/analytics/partners/donations"
+    return endpoint_case(question, days, DONATION_TRENDS, path, query, reference)
+
+
 def dashboard_case(question: Question, days: LocalDays, dashboard_id: uuid.UUID) -> Case:
     """The dashboard's own period and zone: the request names neither."""
     path = f"/api/v1/dashboards/{dashboard_id}/data"
@@ -311,6 +330,7 @@ def all_cases(data: DataSet, zones: Sequence[str], dashboard_ids: dict[str, uuid
     return [
         *(build(ONE_METRIC_DAILY, days) for build in ONE_METRIC_ENDPOINTS for days in one_metric),
         *(dashboard_case(ONE_METRIC_DAILY, days, dashboard_ids[days.tz]) for days in one_metric),
+        *(donations_case(ONE_METRIC_DAILY, days) for days in one_metric),
         simple_case(ONE_METRIC_DAILY),
         *(statistics_case(BY_SERVICE_OVER_A_YEAR, days) for days in by_service),
         *(build(ALL_METRICS_DAILY, days) for build in ALL_METRICS_ENDPOINTS for days in all_metrics),
@@ -323,7 +343,9 @@ def instant(text: str) -> dt.datetime:
 
 def answered_elsewhere(body: Any, days: LocalDays) -> str | None:
     """How the answer's period or zone differs from the local days asked, where the answer names them
-    (its start, end and tz; a chart over time its first bucket); None when as asked."""
+    (its start, end and tz, or its period's; a chart over time its first bucket); None when as asked."""
+    if "period" in body:
+        body = body["period"]
     if "start" in body and "end" in body:
         answered = (instant(body["start"]), instant(body["end"]), body.get("tz", days.tz))
     elif "labels" in body and "series" in body:
