@@ -96,6 +96,7 @@ def documented(
     why: Mapping[int, str] | None = None,
     caller: Caller = Caller.ANYONE,
     body: bool = False,
+    answer: Any = None,
 ) -> RouteDocs:
     """The statuses a route answers, for its OpenAPI operation, and who may call it.
 
@@ -105,11 +106,12 @@ def documented(
     and 503 (database down); 401 and 403 (behind API Gateway's authorizers, or where reads need a token);
     413 and 415 for routes that take a body. Errors are `{"detail": ...}`; where API Gateway answers by
     itself (401, 403, 413) `{"message": ...}` too. A status in `ok` is documented as a success only
-    (the health check's 503 answers its own model)."""
+    (the health check's 503 answers its own model). `answer` is the successes' model, for a route that
+    answers JSON it wrote itself (a Response) rather than its return model."""
     successes = {ok: SUCCESS_DESCRIPTIONS.get(ok, "Successful Response")} if isinstance(ok, int) else ok
     described = {**ERROR_DESCRIPTIONS, 401: UNAUTHORIZED[caller], 403: FORBIDDEN[caller], **(why or {})}
     failures = {*errors, *(why or {}), 401, 403, 422, 503, *((413, 415) if body else ())}
-    responses = {status: _success(status, text) for status, text in successes.items()}
+    responses = {status: _success(status, text, answer) for status, text in successes.items()}
     for status in sorted(failures - successes.keys()):
         responses[status] = _failure(status, described[status])
     return RouteDocs(
@@ -117,7 +119,9 @@ def documented(
     )
 
 
-def _success(status: int, description: str) -> OpenAPIResponse:
+def _success(status: int, description: str, answer: Any = None) -> OpenAPIResponse:
+    if answer is not None:
+        return {"description": description, "content": {content_types.APPLICATION_JSON: {"model": answer}}}
     if status == 204:
         return {"description": description, "content": {}}
     if 300 <= status < 400:

@@ -57,6 +57,11 @@ class StatisticsReader(Protocol):
         values, the figures in `figures` and the units."""
         ...
 
+    def groups_json(self, query: StatisticsQuery) -> tuple[str, list[str] | None]:
+        """The answer's groups with every figure, as the JSON array of GroupStatistics the API writes, and
+        the two units of a group whose metrics are in different units (None when none is)."""
+        ...
+
     def data_version(self) -> str:
         """Which writes the store's data holds now: equal for two reads only if none committed between."""
         ...

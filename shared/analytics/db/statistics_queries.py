@@ -72,20 +72,31 @@ def statistics_table(
 ) -> list[list[Any]]:
     """The answer's rows as lists of analytics.statistics.row_columns: only the figures in `figures`
     (writing thousands of numbers as JSON is much of a long answer's cost)."""
-    if query.source is Source.ROLLUPS and query.interval is None:
-        rows, groups, params = _from_tiles(query, percentiles)
-    elif query.on_local_days:
-        rows, groups, params = _from_local_days(query, percentiles)
-    elif query.source is Source.ROLLUPS:
-        rows, groups, params = _from_rollups(query, percentiles)
-    elif (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
-        rows, groups, params = _from_dimension_rollups(session, query, key, *whole_days)
-    else:
-        rows, groups, params = _from_raw(query, percentiles)
+    rows, groups, params = _rows_of(session, query, percentiles)
     answer = session.execute(text(_answer(query, rows, groups, params, figures)), params).scalar_one()
     table: list[list[Any]] = from_json(answer)
     _write_days(query, table)
     return table
+
+
+def statistics_groups_json(session: Session, query: StatisticsQuery) -> tuple[str, list[str] | None]:
+    """The answer's groups with every figure, as one JSON array of GroupStatistics objects written by
+    PostgreSQL, and the two units of a group whose metrics are in different units (None when none is)."""
+    rows, groups, params = _rows_of(session, query, percentiles=True)
+    written, mixed = session.execute(text(_groups_json(query, rows, groups, params)), params).one()
+    return written, mixed
+
+
+def _rows_of(session: Session, query: StatisticsQuery, percentiles: bool) -> Rows:
+    if query.source is Source.ROLLUPS and query.interval is None:
+        return _from_tiles(query, percentiles)
+    if query.on_local_days:
+        return _from_local_days(query, percentiles)
+    if query.source is Source.ROLLUPS:
+        return _from_rollups(query, percentiles)
+    if (key := _breakdown_key(query, percentiles)) and (whole_days := _whole_utc_days(query)):
+        return _from_dimension_rollups(session, query, key, *whole_days)
+    return _from_raw(query, percentiles)
 
 
 def _write_days(query: StatisticsQuery, table: list[list[Any]]) -> None:
@@ -95,11 +106,18 @@ def _write_days(query: StatisticsQuery, table: list[list[Any]]) -> None:
     day_at = next((i for i, name in enumerate(query.group_by) if TIME_GROUPS.get(name) is Interval.DAY), None)
     if day_at is None:
         return
-    zone = zone_of(query.tz)
-    starts = bucket_starts(query.start, query.end, Interval.DAY, zone)
-    texts = [start.astimezone(zone).isoformat() for start in starts]
+    texts = _day_texts(query)
     for row in table:
         row[day_at] = texts[row[day_at]]
+
+
+def _day_texts(query: StatisticsQuery) -> list[str]:
+    """The start of each of the period's local days, as `datetime.isoformat()` writes it in its zone."""
+    zone = zone_of(query.tz)
+    return [
+        start.astimezone(zone).isoformat()
+        for start in bucket_starts(query.start, query.end, Interval.DAY, zone)
+    ]
 
 
 # The SQL of an answer's rows, the names of its group columns, and its parameters.
@@ -208,11 +226,42 @@ SELECT coalesce(json_agg(json_build_array({values}) ORDER BY {group_names}), '[]
 FROM ({rows_sql}) AS answer"""
 
 
+def _groups_json(query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any]) -> str:
+    """The rows as one JSON array of GroupStatistics objects, in group order (a day group's start joined
+    from the period's days, written once each), and the units of the first row in two of them."""
+    group_values = []
+    days = ""
+    for i, (name, field) in enumerate(zip(_group_names(query), query.group_by, strict=True)):
+        params[f"group_name{i}"] = field
+        if TIME_GROUPS.get(field) is Interval.DAY:
+            params |= {"day_texts": ",".join(_day_texts(query)), "first_local_day": _first_local_day(query)}
+            days = f"""
+LEFT JOIN unnest(string_to_array(CAST(:day_texts AS text), ',')) WITH ORDINALITY AS days(start, position)
+  ON days.position = {name}::date - CAST(:first_local_day AS date) + 1"""
+            value = "days.start"
+        else:
+            value = _time_text(name, field, query.tz) if field in TIME_GROUPS else name
+        group_values.append(f"CAST(:group_name{i} AS text), {value}")
+    figures = ", ".join(f"'{figure}', {figure}" for figure in FIGURES)
+    group = f"json_build_object({', '.join(group_values)})"
+    written = f"json_build_object({figures}, 'group', {group}, 'unit', nullif(unit, ''))"
+    return f"""
+WITH answer AS MATERIALIZED ({rows_sql})
+SELECT coalesce(json_agg({written} ORDER BY {group_names}), '[]')::text,
+       (SELECT ARRAY[coalesce(unit, ''), coalesce(other_unit, '')] FROM answer
+        WHERE unit IS DISTINCT FROM other_unit LIMIT 1)
+FROM answer{days}"""
+
+
+def _first_local_day(query: StatisticsQuery) -> dt.date:
+    return query.start.astimezone(zone_of(query.tz)).date()
+
+
 def _group_value(query: StatisticsQuery, name: str, field: str, params: dict[str, Any]) -> str:
     """SQL of a group's value in an answer row: a day's position among the period's local days, another
     time group's start as text, any other group's value as it is."""
     if TIME_GROUPS.get(field) is Interval.DAY:
-        params["first_local_day"] = query.start.astimezone(zone_of(query.tz)).date()
+        params["first_local_day"] = _first_local_day(query)
         return f"{name}::date - CAST(:first_local_day AS date)"
     return _time_text(name, field, query.tz) if field in TIME_GROUPS else name
 
@@ -576,6 +625,9 @@ class SqlStatisticsReader:
         self, query: StatisticsQuery, percentiles: bool, figures: Collection[str] = FIGURES
     ) -> list[list[Any]]:
         return statistics_table(self._session, query, percentiles, figures)
+
+    def groups_json(self, query: StatisticsQuery) -> tuple[str, list[str] | None]:
+        return statistics_groups_json(self._session, query)
 
     def data_version(self) -> str:
         """The transactions the snapshot sees as committed (xmin:xmax:in progress): it changes when any
