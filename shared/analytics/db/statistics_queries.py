@@ -14,6 +14,7 @@ than the rest of a three-year daily answer.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -227,27 +228,34 @@ FROM ({rows_sql}) AS answer"""
 
 
 def _groups_json(query: StatisticsQuery, rows_sql: str, group_names: str, params: dict[str, Any]) -> str:
-    """The rows as one JSON array of GroupStatistics objects, in group order (a day group's start joined
-    from the period's days, written once each), and the units of the first row in two of them."""
+    """The rows as one JSON array of GroupStatistics objects in group order, written compactly as
+    pydantic writes them (PostgreSQL's json_build_object spaces every key and took longer), a day group's
+    start joined from the period's days, written once each; and the units of the first row in two units.
+    Figures are finite (metric values are bounded), so their text is JSON."""
     group_values = []
     days = ""
     for i, (name, field) in enumerate(zip(_group_names(query), query.group_by, strict=True)):
-        params[f"group_name{i}"] = field
+        params[f"group_json_key{i}"] = f"{json.dumps(field)}:"
         if TIME_GROUPS.get(field) is Interval.DAY:
             params |= {"day_texts": ",".join(_day_texts(query)), "first_local_day": _first_local_day(query)}
             days = f"""
 LEFT JOIN unnest(string_to_array(CAST(:day_texts AS text), ',')) WITH ORDINALITY AS days(start, position)
   ON days.position = {name}::date - CAST(:first_local_day AS date) + 1"""
-            value = "days.start"
+            value = """coalesce('"' || days.start || '"', 'null')"""
+        elif field in TIME_GROUPS:
+            value = f"""'"' || {_time_text(name, field, query.tz)} || '"'"""
         else:
-            value = _time_text(name, field, query.tz) if field in TIME_GROUPS else name
-        group_values.append(f"CAST(:group_name{i} AS text), {value}")
-    figures = ", ".join(f"'{figure}', {figure}" for figure in FIGURES)
-    group = f"json_build_object({', '.join(group_values)})"
-    written = f"json_build_object({figures}, 'group', {group}, 'unit', nullif(unit, ''))"
+            value = f"coalesce(to_json({name})::text, 'null')"
+        group_values.append(f"CAST(:group_json_key{i} AS text) || {value}")
+    figures = " || ',' || ".join(
+        f"""'"{figure}":' || coalesce({figure}::text, 'null')""" for figure in FIGURES
+    )
+    group = " || ',' || ".join(group_values) or "''"
+    unit = "coalesce(to_json(nullif(unit, ''))::text, 'null')"
+    written = f"""'{{' || {figures} || ',"group":{{' || {group} || '}},"unit":' || {unit} || '}}'"""
     return f"""
 WITH answer AS MATERIALIZED ({rows_sql})
-SELECT coalesce(json_agg({written} ORDER BY {group_names}), '[]')::text,
+SELECT '[' || coalesce(string_agg({written}, ',' ORDER BY {group_names}), '') || ']',
        (SELECT ARRAY[coalesce(unit, ''), coalesce(other_unit, '')] FROM answer
         WHERE unit IS DISTINCT FROM other_unit LIMIT 1)
 FROM answer{days}"""
