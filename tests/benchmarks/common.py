@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -9,11 +10,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from analytics.db.embedded import start_embedded_server, stop_embedded_server
 from analytics.db.engine import get_engine, get_session_factory
 from analytics.db.migrate import upgrade_to_head
 from analytics.settings import get_settings
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -57,3 +61,10 @@ def median(values: list[float]) -> float:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def in_own_process(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a fresh Python process: each size of a scale check starts from the same state,
+    not from what measuring the previous size left in memory."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)

@@ -41,6 +41,19 @@ class Figures:
     def met(self) -> bool:
         return self.p50 * 1000 < self.case.question.target_ms
 
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.case.name, self.p50, self.raw_p50)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What the scale check compares of a Figures, sent back from the process that measured it."""
+
+    name: str
+    p50: float  # seconds
+    raw_p50: float
+
 
 def run_reference(reference: tuple[RawFigures, ...]) -> int:
     """The reference's rows, fetched as the handler fetches its own."""

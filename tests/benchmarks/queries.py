@@ -18,8 +18,9 @@ from analytics.enums import ServiceName
 from analytics.services import statistics as statistics_service
 from analytics.statistics import StatisticsQuery
 from analytics.wiring import unit_of_work
+from tests.benchmarks.common import in_own_process
 from tests.benchmarks.dataset import DAYS, YEARS, ZONES, data_set, size_label
-from tests.benchmarks.measure import Case, Figures, measure, run_reference
+from tests.benchmarks.measure import Case, Timing, measure, run_reference
 from tests.benchmarks.questions import QUESTIONS, LocalDays, Question, raw_question
 from tests.benchmarks.report import print_scale, print_targets
 
@@ -53,7 +54,7 @@ def groups(size: int) -> str:
     return f"{size:,} groups"
 
 
-def answers_of(rows: int, runs: int, raw_runs: int) -> list[Figures]:
+def answers_of(rows: int, runs: int, raw_runs: int) -> list[Timing]:
     with data_set(rows) as data:
         cases = [statistics_case(q, LocalDays.of(q, zone, data)) for q in QUESTIONS for zone in ZONES]
         berlin_days = LocalDays.of(BREAKDOWN, "Europe/Berlin", data)  # its edges are read from raw rows
@@ -64,7 +65,7 @@ def answers_of(rows: int, runs: int, raw_runs: int) -> list[Figures]:
         print(f"{len(cases)} answers in {runs} rounds, their raw references in the first {raw_runs}")
         figures = measure(cases, runs, raw_runs)
     print_targets(figures, groups)
-    return figures
+    return [each.timing for each in figures]
 
 
 def main() -> None:
@@ -80,7 +81,9 @@ def main() -> None:
     args = parser.parse_args()
 
     sizes = (args.rows, 3 * args.rows) if args.scale_check else (args.rows,)
-    measured = [(size_label(rows), answers_of(rows, args.runs, args.raw_runs)) for rows in sizes]
+    measured = [
+        (size_label(rows), in_own_process(answers_of, rows, args.runs, args.raw_runs)) for rows in sizes
+    ]
     if args.scale_check:
         print_scale(*measured)
 

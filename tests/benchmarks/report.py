@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import groupby
 
-from tests.benchmarks.measure import Figures
+from tests.benchmarks.measure import Figures, Timing
 
 SCALE_LIMIT = 1.3  # each figure with three times the rows, against its figure at the smaller size
 
@@ -30,7 +30,7 @@ def print_targets(figures: list[Figures], size: Callable[[int], str]) -> None:
     print(f"\ntargets met: {met} of {len(figures)}")
 
 
-def print_scale(smaller: tuple[str, list[Figures]], larger: tuple[str, list[Figures]]) -> None:
+def print_scale(smaller: tuple[str, list[Timing]], larger: tuple[str, list[Timing]]) -> None:
     """Each figure's p50 at the larger size against the smaller, beside the raw reference's ratio."""
     (small_label, small), (large_label, large) = smaller, larger
     print(f"\nscale check: {large_label} against {small_label}, each p50 within {SCALE_LIMIT}x")
@@ -40,11 +40,11 @@ def print_scale(smaller: tuple[str, list[Figures]], larger: tuple[str, list[Figu
     )
     within = 0
     for before, after in zip(small, large, strict=True):
-        assert before.case.name == after.case.name, (before.case.name, after.case.name)
+        assert before.name == after.name, (before.name, after.name)
         ratio = after.p50 / before.p50
         within += ratio <= SCALE_LIMIT
         print(
-            f"  {before.case.name:<50} {ms(before.p50):>12} {ms(after.p50):>12} {ratio:>6.2f} "
+            f"  {before.name:<50} {ms(before.p50):>12} {ms(after.p50):>12} {ratio:>6.2f} "
             f"{after.raw_p50 / before.raw_p50:>9.2f}  {'met' if ratio <= SCALE_LIMIT else 'MISSED'}"
         )
     print(f"\nwithin {SCALE_LIMIT}x: {within} of {len(small)}")
