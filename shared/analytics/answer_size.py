@@ -17,6 +17,8 @@ LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024
 # Room for the status, the headers and the escaping of the body in Lambda's JSON response.
 BODY_BYTES = LAMBDA_RESPONSE_BYTES - 64 * 1024
 COMPRESSED_FROM_BYTES = 256 * 1024
+# Fast first; harder only for an answer that would not fit otherwise (about a fifth smaller, 3x the time).
+GZIP_LEVELS = (1, 6)
 
 
 def sized_for_lambda(result: dict[str, Any], accept_encoding: str | None) -> dict[str, Any]:
@@ -27,10 +29,15 @@ def sized_for_lambda(result: dict[str, Any], accept_encoding: str | None) -> dic
         return result
     raw = body.encode()
     if accepts_gzip(accept_encoding):
-        packed = base64.b64encode(gzip.compress(raw, compresslevel=1)).decode("ascii")
-        if len(packed) <= BODY_BYTES:
-            headers = {**(result.get("headers") or {}), "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-            return {**result, "headers": headers, "body": packed, "isBase64Encoded": True}
+        for level in GZIP_LEVELS:
+            packed = base64.b64encode(gzip.compress(raw, compresslevel=level)).decode("ascii")
+            if len(packed) <= BODY_BYTES:
+                headers = {
+                    **(result.get("headers") or {}),
+                    "Content-Encoding": "gzip",
+                    "Vary": "Accept-Encoding",
+                }
+                return {**result, "headers": headers, "body": packed, "isBase64Encoded": True}
     if len(raw) <= BODY_BYTES:
         return result
     return _too_large(result, len(raw), accepts_gzip(accept_encoding))

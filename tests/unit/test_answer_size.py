@@ -10,6 +10,7 @@ import string
 
 import pytest
 
+from analytics import answer_size
 from analytics.answer_size import BODY_BYTES, COMPRESSED_FROM_BYTES, sized_for_lambda
 
 
@@ -78,3 +79,17 @@ def test_an_answer_lambda_cannot_return_is_a_400_that_says_how_to_ask(
 def test_a_body_already_encoded_is_left_alone() -> None:
     encoded = {**answer(noise(BODY_BYTES + 1)), "isBase64Encoded": True}
     assert sized_for_lambda(encoded, "gzip") is encoded
+
+
+def test_an_answer_too_large_compressed_fast_is_compressed_harder(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    groups = [{"count": n, "p50": rng.lognormvariate(3, 1), "p99": rng.random()} for n in range(40_000)]
+    body = json.dumps({"groups": groups})
+    fast, hard = (len(base64.b64encode(gzip.compress(body.encode(), level))) for level in (1, 6))
+    assert hard < fast
+    monkeypatch.setattr(answer_size, "BODY_BYTES", (fast + hard) // 2)
+
+    sent = sized_for_lambda(answer(body), "gzip")
+
+    assert sent["statusCode"] == 200 and len(str(sent["body"])) == hard
+    assert gzip.decompress(base64.b64decode(str(sent["body"]))).decode() == body
