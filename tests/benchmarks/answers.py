@@ -367,6 +367,7 @@ def check(case: Case) -> None:
     body = answer.first()
     if answer.reading.per_raw_row:
         raw = run_reference(case.reference)
+        assert raw, f"{case.name}: no raw rows (a data set kept from before it was asked? delete its folder)"
         assert answer.size == raw, f"{case.name}: {answer.size} {answer.reading.unit}, {raw} raw rows"
     notes = notes_on(answer, body)
     if notes:
