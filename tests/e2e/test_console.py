@@ -449,6 +449,8 @@ def test_a_token_shows_the_private_dashboards_and_a_refused_one_is_said_in_words
     assert f"Signed in as {DEMO_USER}" in page.inner_text(".session-box")
     assert token not in page.url
     page.click(f'.dashboard-list a:has-text("{PRIVATE_DASHBOARD}")')
+    # The list's view stays drawn until the dashboard's replaces it: wait for that one first
+    page.wait_for_selector(f'.dashboard-name:has-text("{PRIVATE_DASHBOARD}")')
     assert wait_until_drawn(page) == "ready"
     assert_every_widget_drew(page)
     assert "private" in page.inner_text(".badges").lower()
