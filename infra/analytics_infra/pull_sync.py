@@ -1,8 +1,9 @@
 """Pull-sync's settings on AWS: where the sibling services are, the page size and time budget, and the
 bearer token the scheduler sends them, kept in a Secrets Manager secret.
 
-The secret is created with a random placeholder; an operator puts the token the auth service issued
-for the analytics service into it (the plain token, or `{"token": "..."}`). The scheduler reads it once
+The stack cannot know the token, so it creates the secret holding a random value that no sibling service
+accepts; an operator then puts the token the auth service issued for the analytics service into it (the
+plain token, or `{"token": "..."}`). The scheduler reads it once
 per container, and its timeout covers a whole sync round: the budget plus a margin to record the end.
 """
 

@@ -35,8 +35,8 @@ DIMENSION_PREFIX = "dimensions."
 # The dimensions insights break metrics down by, rolled up per day (migration 0011).
 BREAKDOWN_DIMENSIONS = ("channel", "interaction_type", "partner_type", "platform", "project_type")
 FIGURES = ("count", "sum", "avg", "min", "max", "stddev", "p50", "p90", "p95", "p99")
-# An answer row is its group values (g0, g1, ... in group_by order), FIGURES, and the least and greatest unit
-# of the metrics it adds up (two different ones, and it added values in different units).
+# An answer row is its group values (g0, g1, ... in group_by order), the figures asked for, and the least and
+# greatest unit of the metrics it adds up (two different ones, and it added values in different units).
 UNIT_COLUMNS = ("unit", "other_unit")
 
 

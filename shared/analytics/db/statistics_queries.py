@@ -1,14 +1,16 @@
 """SQL for StatisticsQuery: one statement, grouped and summarised by PostgreSQL, answered as JSON (a
 breakdown read from the dimension rollups first asks which of its days changed since they were built).
 
-Each answer row has the group values as `g0`, `g1`, ... (in the query's group_by order; a time group is
-its period's first instant written in the query's zone, as `datetime.isoformat()` writes it) and the
-figures of analytics.statistics.FIGURES. Rows are grouped by the local start of their period (the day
-itself for days of daily rollups), which is turned into an instant and written once per group.
+statistics_table reads each answer row as a list: the group values (`g0`, `g1`, ... in the query's
+group_by order), the figures asked for (in analytics.statistics.FIGURES order) and the units. A day group
+comes from PostgreSQL as its position among the period's local days and is written as its start once per
+day in Python; another time group is its period's first instant written in the query's zone, as
+`datetime.isoformat()` writes it. PostgreSQL sends the rows as one JSON array of arrays, read by
+pydantic-core's parser: JSON objects (keys repeated in every row, a record turned into JSON per row) and
+Python's json module cost more than the rest of a three-year daily answer.
 
-PostgreSQL sends the rows as one JSON array of arrays, read by pydantic-core's parser: JSON objects
-(keys repeated in every row, a record turned into JSON per row) and Python's json module cost more
-than the rest of a three-year daily answer.
+statistics_groups_json has PostgreSQL write the groups as the API answers them instead, for the statistics
+endpoint, whose largest answers are tens of thousands of groups.
 """
 
 from __future__ import annotations
